@@ -1,10 +1,3 @@
-// Package task owns the unit of preference measurement: a Task is one prompt
-// a model could be asked to do, tagged with the dataset it came from.
-//
-// Loaders read the four sources in their public formats (MATH, Alpaca,
-// WildChat, BailBench); Sample draws a seeded sample stratified by origin;
-// the committed default set lives in data/tasks/default.jsonl. Task IDs are
-// stable across runs: "<origin>_<n or source id>".
 package task
 
 // Origins of tasks, as used in task IDs and stratified sampling.
@@ -26,4 +19,18 @@ type Task struct {
 	// Meta holds source-specific tags (MATH level and type, BailBench
 	// category, WildChat language, ...).
 	Meta map[string]string `json:"meta,omitempty"`
+}
+
+// Origins returns the known origins in alphabetical order.
+func Origins() []string {
+	return []string{OriginAlpaca, OriginBailBench, OriginMath, OriginWildChat}
+}
+
+// KnownOrigin reports whether origin is one of the constants above.
+func KnownOrigin(origin string) bool {
+	switch origin {
+	case OriginMath, OriginAlpaca, OriginWildChat, OriginBailBench:
+		return true
+	}
+	return false
 }
