@@ -1,6 +1,7 @@
 package task
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -72,4 +73,14 @@ func ids(tasks []Task) []string {
 		out[i] = t.ID
 	}
 	return out
+}
+
+// mustJSON encodes v as one line of JSON.
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
