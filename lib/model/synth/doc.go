@@ -1,0 +1,41 @@
+// Package synth is the simulated respondent: a model.Model and
+// model.ActivationModel with planted ground truth, the embedded default that
+// lets every notebook run on a fresh machine, and the yardstick that tests
+// and notebooks check the estimators against.
+//
+// It speaks through the same text interface a real model does. For each
+// request it reads the rendered prompt with template.Catalog.Perceive, finds
+// the tasks by their exact text, and answers in the format the prompt asks
+// for (plain text, XML tags, or a tool call when tools are offered).
+//
+// # Planted model
+//
+// Task i has a latent utility Mu_i (an origin mean plus N(0, WithinSD²))
+// and a Thurstonian spread Sigma_i. A prompt context c (the template fields
+// the respondent perceives, plus the measurement kind) perturbs utilities:
+//
+//	u_i(c) = Mu_i + Σ_f FieldSD[f] · z(f, level_f(c), i),   z ~ N(0, 1)
+//
+// so two runs that share a field's level share that perturbation and
+// correlate more; Truth.ExpectedCorrelation gives the planted amount. A
+// revealed choice between the first-shown task a and the second b picks a
+// with probability
+//
+//	P(a) = Φ((u_a(c) + PositionBias − u_b(c)) / (T · √(Sigma_a² + Sigma_b²)))
+//
+// at temperature T (T = 0 is greedy). Ratings follow an ordered probit:
+// y = RatingSlope·(u_i(c) − m)/s + Positivity(c) + T·ε, cut at the K−1
+// standard-normal quantiles k/K into the K options, where Positivity(c) =
+// PositivityBase + a framing effect (kind and phrasing) + an option-set effect
+// (the scale). A small planted rate of refusals (higher for BailBench tasks)
+// and of malformed answers exercises the parsers.
+//
+// Activations: at decoder layer l the residual vector of a conversation about
+// task i is OriginOffset[origin][l] + Strength[l] · v_i · Direction[l] + N(0, I),
+// with v_i the standardised Mu_i (the planted valence) and Strength peaking
+// mid-depth.
+//
+// Every draw is a pure function of (Truth.Seed, request, request seed), so the
+// same request with the same seed always gets the same answer, concurrently
+// or not.
+package synth

@@ -1,0 +1,334 @@
+package synth
+
+import (
+	"encoding/binary"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+
+	"github.com/prefscope/prefscope/lib/task"
+)
+
+// Params are the planted parameters' scales. The zero value of each field
+// selects the documented default (use a tiny positive number to really
+// switch a rate off, or set the corresponding Disable flag).
+type Params struct {
+	// OriginMean is the mean utility per task origin. Default: math 0.3,
+	// alpaca 0.5, wildchat 0.1, bailbench -1.2.
+	OriginMean map[string]float64 `json:"origin_mean" yaml:"origin_mean"`
+	// WithinSD is the spread of Mu inside an origin. Default 0.8.
+	WithinSD float64 `json:"within_sd" yaml:"within_sd"`
+	// SigmaMedian and SigmaLogSD set Sigma_i = SigmaMedian·exp(SigmaLogSD·z).
+	// Defaults 0.7 and 0.25.
+	SigmaMedian float64 `json:"sigma_median" yaml:"sigma_median"`
+	SigmaLogSD  float64 `json:"sigma_log_sd" yaml:"sigma_log_sd"`
+	// PositionBias is added to the first-shown task's utility. Default 0.25.
+	PositionBias float64 `json:"position_bias" yaml:"position_bias"`
+	// FieldSD is the per-task perturbation scale for each template field (and
+	// "kind"). Defaults in DefaultFieldSD.
+	FieldSD map[string]float64 `json:"field_sd" yaml:"field_sd"`
+	// RefusalRate and MalformedRate are per-call probabilities; BailBench
+	// tasks refuse at BailRefusalRate. Defaults 0.01, 0.02, 0.06.
+	RefusalRate     float64 `json:"refusal_rate" yaml:"refusal_rate"`
+	BailRefusalRate float64 `json:"bail_refusal_rate" yaml:"bail_refusal_rate"`
+	MalformedRate   float64 `json:"malformed_rate" yaml:"malformed_rate"`
+	// PositivityBase shifts every rating up (in latent SD units). Default 0.6.
+	PositivityBase float64 `json:"positivity_base" yaml:"positivity_base"`
+	// FramingSD and OptionSetSD are the spreads of the per-framing and
+	// per-option-set positivity effects. Defaults 0.4 and 0.3.
+	FramingSD   float64 `json:"framing_sd" yaml:"framing_sd"`
+	OptionSetSD float64 `json:"option_set_sd" yaml:"option_set_sd"`
+	// RatingSlope scales standardised utility in the rating latent. Default 1.
+	RatingSlope float64 `json:"rating_slope" yaml:"rating_slope"`
+	// Layers is the number of decoder layers and HiddenSize the activation
+	// width. Defaults 32 and 128.
+	Layers     int `json:"layers" yaml:"layers"`
+	HiddenSize int `json:"hidden_size" yaml:"hidden_size"`
+	// PeakStrength is the valence signal strength at the peak layer (noise has
+	// unit variance per coordinate). Default 3.
+	PeakStrength float64 `json:"peak_strength" yaml:"peak_strength"`
+	// OriginOffsetSD scales the per-origin offset vectors. Default 0.5.
+	OriginOffsetSD float64 `json:"origin_offset_sd" yaml:"origin_offset_sd"`
+}
+
+// DefaultFieldSD are the planted per-field utility perturbation scales.
+// Language and kind matter most, cosmetic perturbations least, so the
+// robustness regression has a known ranking to recover.
+var DefaultFieldSD = map[string]float64{
+	"kind":                 0.30,
+	"language":             0.35,
+	"phrasing":             0.25,
+	"response_format":      0.20,
+	"situating_context":    0.15,
+	"instruction_position": 0.12,
+	"typos":                0.08,
+	"task_labels":          0.06,
+	"instruction_xml":      0.06,
+	"punctuation":          0.04,
+}
+
+func (p Params) withDefaults() Params {
+	def := func(x *float64, d float64) {
+		if *x == 0 {
+			*x = d
+		}
+	}
+	if p.OriginMean == nil {
+		p.OriginMean = map[string]float64{task.OriginMath: 0.3, task.OriginAlpaca: 0.5, task.OriginWildChat: 0.1, task.OriginBailBench: -1.2}
+	}
+	def(&p.WithinSD, 0.8)
+	def(&p.SigmaMedian, 0.7)
+	def(&p.SigmaLogSD, 0.25)
+	def(&p.PositionBias, 0.25)
+	if p.FieldSD == nil {
+		p.FieldSD = map[string]float64{}
+		for k, v := range DefaultFieldSD {
+			p.FieldSD[k] = v
+		}
+	}
+	def(&p.RefusalRate, 0.01)
+	def(&p.BailRefusalRate, 0.06)
+	def(&p.MalformedRate, 0.02)
+	def(&p.PositivityBase, 0.6)
+	def(&p.FramingSD, 0.4)
+	def(&p.OptionSetSD, 0.3)
+	def(&p.RatingSlope, 1)
+	if p.Layers == 0 {
+		p.Layers = 32
+	}
+	if p.HiddenSize == 0 {
+		p.HiddenSize = 128
+	}
+	def(&p.PeakStrength, 3)
+	def(&p.OriginOffsetSD, 0.5)
+	return p
+}
+
+// Truth is the planted ground truth: everything the respondent's behaviour
+// derives from. It is reproducible from Seed and the task list, and is
+// saved next to simulated runs (truth.json) so notebooks can show estimates
+// next to it.
+type Truth struct {
+	Seed   int64  `json:"seed"`
+	Params Params `json:"params"`
+	// Mu and Sigma per task ID (the pre-perturbation Thurstonian parameters).
+	Mu    map[string]float64 `json:"mu"`
+	Sigma map[string]float64 `json:"sigma"`
+	// Origin per task ID.
+	Origin map[string]string `json:"origin"`
+	// MuMean and MuSD standardise Mu into the planted valence.
+	MuMean float64 `json:"mu_mean"`
+	MuSD   float64 `json:"mu_sd"`
+	// Strength[l] is the valence signal strength at residual layer l
+	// (0 = embeddings .. Layers).
+	Strength []float64 `json:"strength"`
+	// Direction[l] is the unit valence direction at layer l.
+	Direction [][]float64 `json:"-"`
+	// OriginOffset[origin][l] is the origin's offset vector at layer l.
+	OriginOffset map[string][][]float64 `json:"-"`
+}
+
+// NewTruth plants parameters for tasks from seed.
+func NewTruth(tasks []task.Task, seed int64, params Params) *Truth {
+	p := params.withDefaults()
+	t := &Truth{Seed: seed, Params: p, Mu: map[string]float64{}, Sigma: map[string]float64{}, Origin: map[string]string{}}
+	var sum, sum2 float64
+	for _, tk := range tasks {
+		r := t.rng("task", tk.ID)
+		t.Mu[tk.ID] = p.OriginMean[tk.Origin] + p.WithinSD*r.NormFloat64()
+		t.Sigma[tk.ID] = p.SigmaMedian * math.Exp(p.SigmaLogSD*r.NormFloat64())
+		t.Origin[tk.ID] = tk.Origin
+		sum += t.Mu[tk.ID]
+		sum2 += t.Mu[tk.ID] * t.Mu[tk.ID]
+	}
+	if n := float64(len(tasks)); n > 1 {
+		t.MuMean = sum / n
+		t.MuSD = math.Sqrt((sum2 - n*t.MuMean*t.MuMean) / (n - 1))
+	}
+	if t.MuSD == 0 {
+		t.MuSD = 1
+	}
+	t.plantActivations()
+	return t
+}
+
+func (t *Truth) plantActivations() {
+	p := t.Params
+	L, H := p.Layers, p.HiddenSize
+	t.Strength = make([]float64, L+1)
+	t.Direction = make([][]float64, L+1)
+	base := randVec(t.rng("direction", "base"), H)
+	peak := float64(L) / 2
+	for l := 0; l <= L; l++ {
+		// Signal grows from nothing at the embeddings to a peak mid-depth and
+		// fades towards the output, as probes on real models find.
+		x := (float64(l) - peak) / (float64(L) / 4)
+		t.Strength[l] = p.PeakStrength * math.Exp(-x*x/2)
+		if l == 0 {
+			t.Strength[l] = 0
+		}
+		own := randVec(t.rng("direction", strconv.Itoa(l)), H)
+		d := make([]float64, H)
+		for k := range d {
+			d[k] = base[k] + 0.6*own[k]
+		}
+		t.Direction[l] = unit(d)
+	}
+	t.OriginOffset = map[string][][]float64{}
+	origins := make([]string, 0, len(p.OriginMean))
+	for o := range p.OriginMean {
+		origins = append(origins, o)
+	}
+	sort.Strings(origins)
+	for _, o := range origins {
+		t.OriginOffset[o] = make([][]float64, L+1)
+		for l := 0; l <= L; l++ {
+			v := randVec(t.rng("origin", o, strconv.Itoa(l)), H)
+			for k := range v {
+				v[k] *= p.OriginOffsetSD
+			}
+			t.OriginOffset[o][l] = v
+		}
+	}
+}
+
+// Valence is the planted valence of a task: its standardised Mu.
+func (t *Truth) Valence(taskID string) float64 {
+	return (t.Mu[taskID] - t.MuMean) / t.MuSD
+}
+
+// Perturbation is the planted utility shift of a task when field has the
+// given level: FieldSD[field] · z with z ~ N(0, 1) fixed by (seed, field,
+// level, task).
+func (t *Truth) Perturbation(field, level, taskID string) float64 {
+	sd := t.Params.FieldSD[field]
+	if sd == 0 {
+		return 0
+	}
+	return sd * t.rng("field", field, level, taskID).NormFloat64()
+}
+
+// Context is the set of field levels a respondent perceives in a prompt,
+// keyed by field name (template field names plus "kind").
+type Context map[string]string
+
+// Utility is task's utility in context c: Mu plus one perturbation per
+// perceived field.
+func (t *Truth) Utility(taskID string, c Context) float64 {
+	u := t.Mu[taskID]
+	for _, f := range sortedKeys(c) {
+		u += t.Perturbation(f, c[f], taskID)
+	}
+	return u
+}
+
+// ExpectedCorrelation is the planted Pearson correlation, over tasks, of
+// utilities in two contexts: shared variance over total variance, with
+// Var(Mu) estimated from the planted Mu.
+func (t *Truth) ExpectedCorrelation(a, b Context) float64 {
+	varMu := t.MuSD * t.MuSD
+	shared, totalA, totalB := varMu, varMu, varMu
+	for f, sd := range t.Params.FieldSD {
+		la, okA := a[f]
+		lb, okB := b[f]
+		if okA {
+			totalA += sd * sd
+		}
+		if okB {
+			totalB += sd * sd
+		}
+		if okA && okB && la == lb {
+			shared += sd * sd
+		}
+	}
+	return shared / math.Sqrt(totalA*totalB)
+}
+
+// Positivity is the planted rating shift for a framing (kind/phrasing) and
+// an option set (scale name).
+func (t *Truth) Positivity(framing, scale string) float64 {
+	p := t.Params
+	return p.PositivityBase +
+		p.FramingSD*t.rng("framing", framing).NormFloat64() +
+		p.OptionSetSD*t.rng("options", scale).NormFloat64()
+}
+
+// RatingProbs are the planted probabilities of each of k options, best first,
+// for a task in a context with the given framing and scale at temperature 1.
+func (t *Truth) RatingProbs(taskID string, c Context, framing, scale string, k int) []float64 {
+	mean := t.ratingMean(taskID, c, framing, scale)
+	probs := make([]float64, k)
+	prev := 0.0
+	for j := 1; j <= k; j++ {
+		// Options are listed best first; cut points rise from worst to best.
+		var cdf float64 = 1
+		if j < k {
+			cdf = normCDF(cut(j, k) - mean)
+		}
+		probs[k-j] = cdf - prev
+		prev = cdf
+	}
+	return probs
+}
+
+func (t *Truth) ratingMean(taskID string, c Context, framing, scale string) float64 {
+	z := (t.Utility(taskID, c) - t.MuMean) / t.MuSD
+	return t.Params.RatingSlope*z + t.Positivity(framing, scale)
+}
+
+// cut is the j-th of k−1 cut points, the standard-normal quantile of j/k.
+func cut(j, k int) float64 {
+	return math.Sqrt2 * math.Erfinv(2*float64(j)/float64(k)-1)
+}
+
+func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+
+// rng returns a generator seeded by the truth seed and the given keys, so
+// every planted quantity is a pure function of its name.
+func (t *Truth) rng(keys ...string) *rand.Rand {
+	return rngFor(t.Seed, keys...)
+}
+
+func rngFor(seed int64, keys ...string) *rand.Rand {
+	h := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(seed))
+	h.Write(b[:])
+	for _, k := range keys {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+	}
+	s := h.Sum64()
+	return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
+}
+
+func randVec(r *rand.Rand, n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = r.NormFloat64()
+	}
+	return v
+}
+
+func unit(v []float64) []float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	s = math.Sqrt(s)
+	for i := range v {
+		v[i] /= s
+	}
+	return v
+}
+
+func sortedKeys(m Context) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
