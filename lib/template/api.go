@@ -72,6 +72,15 @@ type Prompt struct {
 	// Format and Language of the template that rendered the prompt.
 	Format   string
 	Language string
+	// Kind and Scale of the template that rendered the prompt (Scale is empty
+	// for revealed kinds). The parsers use Scale to accept the scale's
+	// options in the catalog's other languages too.
+	Kind  Kind
+	Scale string
+
+	// lex holds the parser word lists of the catalog that rendered the
+	// prompt; nil means the default catalog's.
+	lex *lexicon
 }
 
 // Outcome classifies a parsed reply.
@@ -90,10 +99,11 @@ const (
 type Parsed struct {
 	Outcome Outcome `json:"outcome"`
 	// Choice is the index of the chosen task in display order (0 or 1) when
-	// Outcome is OutcomeChoice.
+	// Outcome is OutcomeChoice, and -1 otherwise.
 	Choice int `json:"choice"`
 	// Option is the index into Prompt.Options (0 = best) when Outcome is
-	// OutcomeRating; Score maps it to [0, 1] with 1 best.
+	// OutcomeRating, and -1 otherwise; Score maps it to [0, 1] with 1 best:
+	// Score = 1 - Option/(len(Options)-1).
 	Option int     `json:"option"`
 	Score  float64 `json:"score"`
 	Raw    string  `json:"raw"`
