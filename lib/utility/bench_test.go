@@ -1,0 +1,62 @@
+package utility
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// benchData loads .cache/bench/th<n>.jsonl, written by
+// scripts/bench-thurstonian.sh from the Python baseline's --dump, so that
+// the Go and Python fits run on byte-identical data.
+func benchData(b *testing.B, n int) (train, test *Data) {
+	b.Helper()
+	path := filepath.Join("..", "..", ".cache", "bench", fmt.Sprintf("th%d.jsonl", n))
+	f, err := os.Open(path)
+	if err != nil {
+		b.Skipf("%s absent: run scripts/bench-thurstonian.sh to write it (%v)", path, err)
+	}
+	defer f.Close()
+	train, test, err = ReadSplitJSONL(f, n, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return train, test
+}
+
+// BenchmarkFit times Fit on the baseline's data (20 pairs per task, one
+// sample per pair, 10% of pairs held out) with the default options and with
+// the reference implementation's settings (free σ in [e^-2, e^2], no
+// priors), the same objective as the baseline's analytic-sparse method.
+func BenchmarkFit(b *testing.B) {
+	inf := math.Inf(1)
+	settings := []struct {
+		name string
+		opts *FitOptions
+	}{
+		{"default", nil},
+		{"reference", &FitOptions{LogSigmaPriorSD: inf, MuPriorSD: inf}},
+		{"caseV", &FitOptions{EqualSigma: true}},
+	}
+	for _, n := range []int{1000, 5000, 10000} {
+		for _, s := range settings {
+			b.Run(fmt.Sprintf("tasks=%d/pairs=%d/%s", n, n*10, s.name), func(b *testing.B) {
+				train, test := benchData(b, n)
+				b.ReportAllocs()
+				var u *Utilities
+				for b.Loop() {
+					var err error
+					if u, err = Fit(train, s.opts); err != nil {
+						b.Fatal(err)
+					}
+				}
+				m := Evaluate(u, test)
+				b.ReportMetric(float64(u.Evaluations), "evals")
+				b.ReportMetric(m.LogLoss, "heldout-logloss")
+				b.ReportMetric(m.Accuracy, "heldout-acc")
+			})
+		}
+	}
+}

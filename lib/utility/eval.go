@@ -1,0 +1,118 @@
+package utility
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/stat"
+)
+
+// Metrics summarises how well a model predicts a set of comparisons.
+type Metrics struct {
+	// Accuracy is the weighted share of comparisons won by the side the
+	// model gives P ≥ 1/2 (ties and soft labels count fractionally).
+	Accuracy float64
+	// LogLoss is the mean negative log-probability of the observed outcomes,
+	// -Σ [w_ij log P(i≻j) + w_ji log P(j≻i)] / Σ (w_ij + w_ji), in nats,
+	// with log Φ evaluated stably (no clipping).
+	LogLoss float64
+	// Comparisons is the total weight Σ (w_ij + w_ji).
+	Comparisons float64
+}
+
+// Predictor is anything that gives P(task i preferred to task j);
+// *Utilities is one, and so is Truth.
+type Predictor interface {
+	Prob(i, j int) float64
+	// Z returns the probit (μᵢ-μⱼ)/√(σᵢ²+σⱼ²), so that Prob = Φ(Z).
+	Z(i, j int) float64
+}
+
+// Truth is a planted Thurstonian model: it predicts like a fit.
+type Truth struct {
+	Mu, Sigma []float64
+}
+
+// Prob returns Φ((μᵢ-μⱼ)/√(σᵢ²+σⱼ²)) under the planted parameters.
+func (t Truth) Prob(i, j int) float64 { return Phi(t.Z(i, j)) }
+
+// Z returns (μᵢ-μⱼ)/√(σᵢ²+σⱼ²) under the planted parameters.
+func (t Truth) Z(i, j int) float64 {
+	return (t.Mu[i] - t.Mu[j]) / math.Sqrt(t.Sigma[i]*t.Sigma[i]+t.Sigma[j]*t.Sigma[j])
+}
+
+// Evaluate scores a model on held-out comparisons.
+func Evaluate(m Predictor, test *Data) Metrics {
+	var r Metrics
+	var correct, loss float64
+	for _, p := range test.pairs {
+		z := m.Z(p.I, p.J)
+		need := 0
+		if p.WinsI != 0 {
+			need |= 1
+		}
+		if p.WinsJ != 0 {
+			need |= 2
+		}
+		lpI, lpJ, _, _ := pairTerms(z, need)
+		loss -= p.WinsI*lpI + p.WinsJ*lpJ
+		switch {
+		case z > 0:
+			correct += p.WinsI
+		case z < 0:
+			correct += p.WinsJ
+		default: // P = 1/2 predicts i by the P ≥ 1/2 rule
+			correct += p.WinsI
+		}
+		r.Comparisons += p.WinsI + p.WinsJ
+	}
+	if r.Comparisons > 0 {
+		r.Accuracy = correct / r.Comparisons
+		r.LogLoss = loss / r.Comparisons
+	}
+	return r
+}
+
+// Pearson returns the Pearson correlation of x and y. It returns an error
+// for slices of unequal length or shorter than 2.
+func Pearson(x, y []float64) (float64, error) {
+	if len(x) != len(y) {
+		return math.NaN(), fmt.Errorf("utility: pearson: lengths %d and %d differ", len(x), len(y))
+	}
+	if len(x) < 2 {
+		return math.NaN(), fmt.Errorf("utility: pearson: need at least 2 values, have %d", len(x))
+	}
+	return stat.Correlation(x, y, nil), nil
+}
+
+// Spearman returns the Spearman rank correlation of x and y: the Pearson
+// correlation of their ranks, ties given their average rank.
+func Spearman(x, y []float64) (float64, error) {
+	if len(x) != len(y) {
+		return math.NaN(), fmt.Errorf("utility: spearman: lengths %d and %d differ", len(x), len(y))
+	}
+	return Pearson(Ranks(x), Ranks(y))
+}
+
+// Ranks returns the 1-based ranks of x, ties sharing their average rank.
+func Ranks(x []float64) []float64 {
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	r := make([]float64, len(x))
+	for a := 0; a < len(idx); {
+		b := a
+		for b+1 < len(idx) && x[idx[b+1]] == x[idx[a]] {
+			b++
+		}
+		avg := float64(a+b)/2 + 1
+		for k := a; k <= b; k++ {
+			r[idx[k]] = avg
+		}
+		a = b + 1
+	}
+	return r
+}

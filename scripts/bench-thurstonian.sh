@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench-thurstonian.sh: time the Go Thurstonian fit (lib/utility BenchmarkFit)
+# against the Python baseline's analytic-sparse L-BFGS-B on byte-identical
+# data (20 pairs per task, one sample per pair, seed 0), in one session.
+#
+# usage: scripts/bench-thurstonian.sh [sizes...]   (default: 1000 5000 10000)
+# env:   PYTHON (default /usr/bin/python3), BASELINE (default
+#        /work/shared/baselines/thurstonian_baseline.py), BENCHTIME (default 5x)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-/usr/bin/python3}
+BASELINE=${BASELINE:-/work/shared/baselines/thurstonian_baseline.py}
+BENCHTIME=${BENCHTIME:-5x}
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(1000 5000 10000)
+out=.cache/bench
+mkdir -p "$out"
+
+declare -A pywall
+for n in "${sizes[@]}"; do
+	"$PYTHON" "$BASELINE" --n-items "$n" --pairs-per-item 20 --samples-per-pair 1 --seed 0 \
+		--method analytic-sparse --dump "$out/th$n" >"$out/py$n.json"
+	pywall[$n]=$("$PYTHON" -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; print(r["wall_s"])' "$out/py$n.json")
+	"$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["runs"][0]
+print("python n=%d: wall %.4fs nit %d nfev %d heldout log-loss %.4f acc %.4f (truth %.4f / %.4f)" % (d["n_items"], r["wall_s"], r["nit"], r["nfev"], r["heldout"]["log_loss"], r["heldout"]["accuracy"], d["oracle_heldout"]["log_loss"], d["oracle_heldout"]["accuracy"]))' "$out/py$n.json"
+done
+
+pattern=$(IFS='|'; echo "${sizes[*]}")
+go test -run '^$' -bench "BenchmarkFit/tasks=($pattern)/" -benchtime "$BENCHTIME" ./lib/utility/ | tee "$out/go-bench.txt"
+
+echo
+echo "ratio = python wall / go ns/op (same data, same session)"
+for n in "${sizes[@]}"; do
+	grep -E "^BenchmarkFit/tasks=$n/" "$out/go-bench.txt" | while read -r name iters ns rest; do
+		awk -v py="${pywall[$n]}" -v ns="$ns" -v name="$name" \
+			'BEGIN { printf "%-50s go %.4fs  python %.4fs  ratio %.1fx\n", name, ns/1e9, py, py/(ns/1e9) }'
+	done
+done
