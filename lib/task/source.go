@@ -46,10 +46,13 @@ func (s Source) String() string {
 	if o == "" {
 		o = "tasks"
 	}
-	if s.Path == "" {
+	switch {
+	case s.Path != "":
+		return o + " " + s.Path
+	case s.Format != "":
 		return o + " " + s.Format
 	}
-	return o + " " + s.Path
+	return o
 }
 
 // Load reads the tasks of one source. The format is picked from Format
@@ -81,11 +84,7 @@ func LoadWithStats(src Source) ([]Task, Stats, error) {
 	if src.Origin != OriginWildChat && src.WildChatOptions != (WildChatOptions{}) {
 		return nil, Stats{}, fmt.Errorf("task: source %s: language, include_toxic and skip_empty apply to wildchat only", src)
 	}
-	format, err := src.format()
-	if err != nil {
-		return nil, Stats{}, fmt.Errorf("task: source %s: %w", src, err)
-	}
-	if format == FormatDefault {
+	if src.Format == FormatDefault {
 		if src.Path != "" || src.Origin != "" {
 			return nil, Stats{}, fmt.Errorf("task: source %s: format default takes no origin or path", src)
 		}
@@ -93,6 +92,10 @@ func LoadWithStats(src Source) ([]Task, Stats, error) {
 	}
 	if src.Path == "" {
 		return nil, Stats{}, fmt.Errorf("task: source %s: no path", src)
+	}
+	format, err := src.format()
+	if err != nil {
+		return nil, Stats{}, fmt.Errorf("task: source %s: %w", src, err)
 	}
 	switch {
 	case format == FormatTasks:
@@ -127,7 +130,7 @@ func LoadWithStats(src Source) ([]Task, Stats, error) {
 // format returns the explicit or inferred format of a source.
 func (s Source) format() (string, error) {
 	switch s.Format {
-	case FormatDir, FormatJSONL, FormatJSON, FormatParquet, FormatCSV, FormatTasks, FormatDefault:
+	case FormatDir, FormatJSONL, FormatJSON, FormatParquet, FormatCSV, FormatTasks:
 		return s.Format, nil
 	case "":
 	default:
