@@ -22,7 +22,7 @@ GO_TOOLS_BIN := $(or $(shell $(GO_CMD) env GOBIN 2>/dev/null),$(shell $(GO_CMD) 
 export PATH := $(GOROOT_BIN):$(GO_TOOLS_BIN):$(PATH)
 
 # One date for every notebook and the report.
-PREFSCOPE_DATE ?= $(shell date +%F)
+PREFSCOPE_DATE ?= $(shell date -u +%F)
 export PREFSCOPE_DATE
 
 GO_TEST_PKGS ?= ./...

@@ -27,7 +27,7 @@ bindir="$(go env GOBIN)"
 [[ -n "$bindir" ]] || bindir="$(go env GOPATH)/bin"
 export PATH="$(go env GOROOT)/bin:$bindir:$PATH"
 
-export PREFSCOPE_DATE="${PREFSCOPE_DATE:-$(date +%F)}"
+export PREFSCOPE_DATE="${PREFSCOPE_DATE:-$(date -u +%F)}"
 if ! [[ "$PREFSCOPE_DATE" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || ! date -d "$PREFSCOPE_DATE" >/dev/null 2>&1; then
 	echo "run-notebooks: PREFSCOPE_DATE=$PREFSCOPE_DATE is not a date in YYYY-MM-DD form" >&2
 	exit 2

@@ -201,14 +201,17 @@ else
 	# gonb --install checks that goimports and gopls are on PATH.
 	"$bindir/gonb" --install >/dev/null 2>&1 || "$bindir/gonb" --install
 	# gonb writes an empty env; give the kernel a PATH with go and the tools
-	# so that Jupyter started from any shell (or CI) finds them.
-	"$py" - "$kernel_path" <<'EOF'
+	# so that Jupyter started from any shell (or CI) finds them. gonb also
+	# runs a copy of itself when installed under /tmp; point it back at the
+	# installed binary so the version check above stays meaningful.
+	"$py" - "$bindir/gonb" "$kernel_path" <<'EOF'
 import json, sys
 from jupyter_client.kernelspec import KernelSpecManager
 spec_file = KernelSpecManager().get_kernel_spec("gonb").resource_dir + "/kernel.json"
 with open(spec_file) as f:
     spec = json.load(f)
-spec.setdefault("env", {})["PATH"] = sys.argv[1]
+spec["argv"][0] = sys.argv[1]
+spec.setdefault("env", {})["PATH"] = sys.argv[2]
 with open(spec_file, "w") as f:
     json.dump(spec, f, indent=1)
     f.write("\n")
