@@ -28,6 +28,8 @@ fail() {
 	echo "check-runner: FAIL: $*"
 	fails=$((fails + 1))
 }
+# show OUTPUT: the runner's own output, printed only when a check failed.
+show() { printf '%s\n' "$1" | sed 's/^/    | /'; }
 # expect_in OUTPUT TEXT...: each TEXT must occur in OUTPUT.
 expect_in() {
 	local output="$1" t
@@ -42,24 +44,27 @@ set +e
 o="$("$py" scripts/run-notebooks.py --scan-only "$td/executed/panic.ipynb")"
 rc=$?
 set -e
+before=$fails
 [[ $rc == 1 ]] || fail "scan-only exit status $rc, want 1"
 expect_in "$o" "panic.ipynb: cell 2: Go panic:" "panic: assignment to entry in nil map"
+[[ $fails == "$before" ]] || show "$o"
 
 echo "check-runner: 2/3 a good notebook passes"
 set +e
 o="$(scripts/run-notebooks.sh "$td/ok.ipynb")"
 rc=$?
 set -e
-printf '%s\n' "$o" | sed 's/^/    /'
+before=$fails
 [[ $rc == 0 ]] || fail "ok.ipynb: exit status $rc, want 0"
 expect_in "$o" "ok    $td/ok.ipynb"
+[[ $fails == "$before" ]] || show "$o"
 
 echo "check-runner: 3/3 broken notebooks fail, naming cell and line"
 set +e
 o="$(scripts/run-notebooks.sh "$td/panic.ipynb" "$td/compile.ipynb" "$td/exit.ipynb" "$td/shellfail.ipynb")"
 rc=$?
 set -e
-printf '%s\n' "$o" | sed 's/^/    /'
+before=$fails
 [[ $rc == 1 ]] || fail "broken notebooks: exit status $rc, want 1"
 expect_in "$o" \
 	"$td/panic.ipynb: cell 2: Go panic:" "panic: assignment to entry in nil map" \
@@ -73,9 +78,11 @@ import json, sys
 cells = json.load(open(sys.argv[1]))["cells"]
 sys.exit(0 if cells[3].get("execution_count") is None and not cells[3].get("outputs") else 1)
 PY
+[[ $fails == "$before" ]] || show "$o"
 
 if [[ $fails -gt 0 ]]; then
 	echo "check-runner: $fails check(s) failed"
 	exit 1
 fi
-echo "check-runner: ok (the runner fails on panics, compile errors, non-zero exits and shell failures)"
+echo "check-runner: ok: the runner passes $td/ok.ipynb and stops with the cell and line on a panic,"
+echo "check-runner:     a compile error, a non-zero exit and a failing shell command ($SECONDS s)"
