@@ -1,0 +1,27 @@
+// Package measure runs preference measurements and keeps their records.
+//
+// A run is one RunConfig: a model, a template (kind + fields), the tasks or
+// pairs to measure (chosen by the caller: dense, sampled, or by an active
+// learner), samples per item, temperature and seeds. The engine renders each
+// call with lib/template, sends it to any model.Model with bounded
+// concurrency and retries, parses the reply, and appends one Record per
+// completed call to the run store.
+//
+// # Run store (DESIGN.md section 5)
+//
+// data/studies/<study>/runs/<run-id>/ holds run.yaml (the full RunConfig,
+// template tags, seeds, code version) and measurements.jsonl (one line per
+// completed model call). The run id is a hash of the config, so the same
+// config resumes the same run. Lines are appended whole with one write and
+// flushed; on reopening, a torn final line (a write cut short by a kill) is
+// dropped and every completed call key is skipped, so a killed run resumes
+// with nothing lost and nothing duplicated. Calls that still fail after
+// retries are logged to errors.jsonl and retried on the next resume.
+//
+// Completions for post-task kinds are cached per (model, task, completion
+// seed, temperature, max tokens) in the study's completions/ directory and
+// reused across pairs, ratings and runs.
+//
+// Every call's seed is a hash of the run seed and the call key, so results do
+// not depend on concurrency or on where a run was interrupted.
+package measure

@@ -1,0 +1,389 @@
+package measure
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/prefscope/prefscope/lib/model"
+	"github.com/prefscope/prefscope/lib/task"
+	"github.com/prefscope/prefscope/lib/template"
+)
+
+// Engine sends a run's calls to a model and stores the records.
+type Engine struct {
+	Model   model.Model
+	Catalog *template.Catalog
+	// Tasks by ID: every task a run names must be here.
+	Tasks map[string]task.Task
+	// Concurrency bounds calls in flight; 0 means 8.
+	Concurrency int
+	// Retries per call after a model error (server fault, timeout); 0 means 3.
+	// Backoff doubles from RetryDelay (0 means 200ms).
+	Retries    int
+	RetryDelay time.Duration
+	// Progress receives the progress bar (stderr in the CLI); nil is silent.
+	Progress io.Writer
+	// Completions caches post-task completions; nil disables reuse across
+	// runs (a per-run cache is still used).
+	Completions *CompletionCache
+}
+
+// Summary reports what a Run call did.
+type Summary struct {
+	RunID  string
+	Dir    string
+	Total  int // calls in the run
+	Cached int // already in the store before this call
+	Done   int // completed now
+	Failed int // still failing after retries (logged to errors.jsonl)
+	// Outcomes counts every stored record's outcome.
+	Outcomes map[template.Outcome]int
+}
+
+// ParseRate is the share of stored records that parsed to a choice or rating.
+func (s Summary) ParseRate() float64 {
+	n, ok := 0, 0
+	for o, c := range s.Outcomes {
+		n += c
+		if o == template.OutcomeChoice || o == template.OutcomeRating {
+			ok += c
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(ok) / float64(n)
+}
+
+type call struct {
+	key    string
+	a, b   string // canonical pair; b empty for stated kinds
+	sample int
+}
+
+// Run executes (or resumes) cfg, storing it under runsDir/<run-id>/.
+func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summary, error) {
+	if err := cfg.Validate(); err != nil {
+		return Summary{}, err
+	}
+	if e.Model == nil || e.Catalog == nil {
+		return Summary{}, errors.New("measure: engine needs a model and a catalog")
+	}
+	if err := e.Catalog.Validate(cfg.Template); err != nil {
+		return Summary{}, fmt.Errorf("measure: run %s: %w", cfg.Part, err)
+	}
+	calls, err := e.calls(cfg)
+	if err != nil {
+		return Summary{}, err
+	}
+	id := cfg.ID()
+	dir := filepath.Join(runsDir, id)
+	sum := Summary{RunID: id, Dir: dir, Total: len(calls), Outcomes: map[template.Outcome]int{}}
+	if err := writeRunFile(dir, id, cfg); err != nil {
+		return sum, err
+	}
+	done := map[string]bool{}
+	store, err := openAppendLog(filepath.Join(dir, "measurements.jsonl"), func(line []byte, _ int) error {
+		var r Record
+		if err := json.Unmarshal(line, &r); err != nil {
+			return err
+		}
+		if done[r.Key] {
+			return fmt.Errorf("duplicate record for call %s", r.Key)
+		}
+		done[r.Key] = true
+		sum.Outcomes[r.Outcome]++
+		return nil
+	})
+	if err != nil {
+		return sum, fmt.Errorf("measure: %w", err)
+	}
+	defer store.Close()
+	errLog, err := openAppendLog(filepath.Join(dir, "errors.jsonl"), nil)
+	if err != nil {
+		return sum, fmt.Errorf("measure: %w", err)
+	}
+	defer errLog.Close()
+
+	var todo []call
+	for _, c := range calls {
+		if done[c.key] {
+			sum.Cached++
+		} else {
+			todo = append(todo, c)
+		}
+	}
+	if len(todo) == 0 {
+		return sum, nil
+	}
+	conc := e.Concurrency
+	if conc <= 0 {
+		conc = 8
+	}
+	cache := e.Completions
+	if cache == nil {
+		cache = NewMemoryCompletionCache()
+	}
+	bar := newProgress(e.Progress, id, len(todo))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan call)
+	type result struct {
+		rec Record
+		err error
+		c   call
+	}
+	results := make(chan result)
+	var wg sync.WaitGroup
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				rec, err := e.do(ctx, cfg, c, cache)
+				select {
+				case results <- result{rec, err, c}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, c := range todo {
+			select {
+			case jobs <- c:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	var firstErr error
+	for res := range results {
+		switch {
+		case res.err != nil && ctx.Err() != nil:
+			// Cancelled: the call is simply not done; resume will redo it.
+		case res.err != nil:
+			sum.Failed++
+			if err := errLog.Append(map[string]any{"key": res.c.key, "error": res.err.Error(), "time": time.Now().UTC().Format(time.RFC3339)}); err != nil && firstErr == nil {
+				firstErr = err
+				cancel()
+			}
+		default:
+			if err := store.Append(res.rec); err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				cancel()
+				continue
+			}
+			sum.Done++
+			sum.Outcomes[res.rec.Outcome]++
+		}
+		bar.Add(1)
+	}
+	if firstErr != nil {
+		return sum, fmt.Errorf("measure: run %s: %w", id, firstErr)
+	}
+	if err := ctx.Err(); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// calls lists every call of cfg in a fixed order.
+func (e *Engine) calls(cfg RunConfig) ([]call, error) {
+	var out []call
+	need := func(id string) error {
+		if _, ok := e.Tasks[id]; !ok {
+			return fmt.Errorf("measure: run %s: unknown task %q", cfg.Part, id)
+		}
+		return nil
+	}
+	switch cfg.Template.Kind {
+	case template.PreRevealed, template.PostRevealed:
+		seen := map[[2]string]bool{}
+		for _, p := range cfg.Pairs {
+			if err := need(p[0]); err != nil {
+				return nil, err
+			}
+			if err := need(p[1]); err != nil {
+				return nil, err
+			}
+			if seen[p] {
+				return nil, fmt.Errorf("measure: run %s: pair (%s, %s) listed twice", cfg.Part, p[0], p[1])
+			}
+			seen[p] = true
+			for s := 0; s < cfg.Samples; s++ {
+				out = append(out, call{key: pairKey(p[0], p[1], s), a: p[0], b: p[1], sample: s})
+			}
+		}
+	default:
+		for _, x := range cfg.Tasks {
+			if err := need(x); err != nil {
+				return nil, err
+			}
+			for s := 0; s < cfg.Samples; s++ {
+				out = append(out, call{key: taskKey(x, s), a: x, sample: s})
+			}
+		}
+	}
+	return out, nil
+}
+
+// do renders, sends (with retries) and parses one call.
+func (e *Engine) do(ctx context.Context, cfg RunConfig, c call, cache *CompletionCache) (Record, error) {
+	t := cfg.Template
+	rec := Record{Key: c.key, Kind: t.Kind, TaskA: c.a, TaskB: c.b, Sample: c.sample, Seed: callSeed(cfg.Seed, c.key), Temperature: cfg.Temperature}
+	shown := []string{c.a}
+	if c.b != "" {
+		shown = []string{c.a, c.b}
+		if t.Swap(c.a, c.b) {
+			shown = []string{c.b, c.a}
+		}
+	}
+	rec.Shown = shown
+	text := func(id string) string { return e.Tasks[id].Prompt }
+	var completions []string
+	if t.Kind == template.PostRevealed || t.Kind == template.PostStated {
+		cs := cfg.CompletionSeed + int64(c.sample)
+		rec.CompletionSeed = &cs
+		for _, id := range shown {
+			comp, err := cache.Get(ctx, e.Model, CompletionKey{Task: id, Seed: cs, Temperature: cfg.CompletionTemperature, MaxTokens: cfg.CompletionMaxTokens}, text(id), e.retry)
+			if err != nil {
+				return rec, err
+			}
+			completions = append(completions, comp)
+		}
+	}
+	var p template.Prompt
+	var err error
+	switch t.Kind {
+	case template.PreRevealed:
+		p, err = e.Catalog.RenderChoice(t, text(shown[0]), text(shown[1]))
+	case template.PostRevealed:
+		p, err = e.Catalog.RenderPostChoice(t, text(shown[0]), text(shown[1]), completions[0], completions[1])
+	case template.PreStated:
+		p, err = e.Catalog.RenderRating(t, text(shown[0]))
+	case template.PostStated:
+		p, err = e.Catalog.RenderPostRating(t, text(shown[0]), completions[0])
+	}
+	if err != nil {
+		return rec, fmt.Errorf("rendering %s: %w", c.key, err)
+	}
+	req := model.Request{Messages: p.Messages, Tools: p.Tools, Temperature: cfg.Temperature, MaxTokens: cfg.MaxTokens, Seed: rec.Seed}
+	start := time.Now()
+	var resp model.Response
+	rec.Attempts, err = e.retry(ctx, func() error {
+		var err error
+		resp, err = e.Model.Chat(ctx, req)
+		return err
+	})
+	rec.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if err != nil {
+		return rec, err
+	}
+	rec.Raw, rec.ToolCalls, rec.FinishReason = resp.Text, resp.ToolCalls, resp.FinishReason
+	switch t.Kind {
+	case template.PreRevealed, template.PostRevealed:
+		parsed := template.ParseChoice(p, resp)
+		rec.Outcome = parsed.Outcome
+		if parsed.Outcome == template.OutcomeChoice {
+			if parsed.Choice < 0 || parsed.Choice >= len(shown) {
+				return rec, fmt.Errorf("parser returned choice %d for %s", parsed.Choice, c.key)
+			}
+			rec.Winner = shown[parsed.Choice]
+		}
+	default:
+		parsed := template.ParseRating(p, resp)
+		rec.Outcome = parsed.Outcome
+		rec.Options = p.Options
+		if parsed.Outcome == template.OutcomeRating {
+			opt, score := parsed.Option, parsed.Score
+			rec.Option, rec.Score = &opt, &score
+		}
+	}
+	return rec, nil
+}
+
+// retry runs f until it succeeds, the context ends, or retries run out,
+// doubling the delay each time. It returns the number of attempts.
+func (e *Engine) retry(ctx context.Context, f func() error) (int, error) {
+	retries := e.Retries
+	if retries <= 0 {
+		retries = 3
+	}
+	delay := e.RetryDelay
+	if delay <= 0 {
+		delay = 200 * time.Millisecond
+	}
+	var err error
+	for attempt := 1; ; attempt++ {
+		if err = f(); err == nil {
+			return attempt, nil
+		}
+		if ctx.Err() != nil || attempt > retries {
+			return attempt, err
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return attempt, ctx.Err()
+		}
+		delay *= 2
+	}
+}
+
+func writeRunFile(dir, id string, cfg RunConfig) error {
+	path := filepath.Join(dir, "run.yaml")
+	if b, err := os.ReadFile(path); err == nil {
+		var rf RunFile
+		if err := yaml.Unmarshal(b, &rf); err != nil {
+			return fmt.Errorf("measure: %s: %w", path, err)
+		}
+		if rf.ID != id {
+			return fmt.Errorf("measure: %s: holds run %s, not %s", path, rf.ID, id)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
+	b, err := yaml.Marshal(RunFile{ID: id, CodeVersion: codeVersion(), Config: cfg})
+	if err != nil {
+		return fmt.Errorf("measure: encoding %s: %w", path, err)
+	}
+	// Write then rename, so a kill never leaves a half-written run.yaml.
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// OutcomeTable formats outcome counts in a fixed order.
+func OutcomeTable(counts map[template.Outcome]int) string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, string(k))
+	}
+	sort.Strings(keys)
+	s := ""
+	for _, k := range keys {
+		s += fmt.Sprintf("%s=%d ", k, counts[template.Outcome(k)])
+	}
+	return s
+}

@@ -1,0 +1,297 @@
+package measure
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/prefscope/prefscope/lib/model"
+	"github.com/prefscope/prefscope/lib/template"
+)
+
+// ModelSpec names the model a run talks to. Kind is "synth", "openai" or
+// "llama"; the other fields apply to the kinds that use them.
+type ModelSpec struct {
+	Kind string `json:"kind" yaml:"kind"`
+	// Seed plants the simulated respondent's truth (synth).
+	Seed int64 `json:"seed,omitempty" yaml:"seed,omitempty"`
+	// Path is a local Hugging Face snapshot directory (llama).
+	Path string `json:"path,omitempty" yaml:"path,omitempty"`
+	// BaseURL and Name select a served model (openai); the API key comes
+	// from the environment, never from the study file.
+	BaseURL string `json:"base_url,omitempty" yaml:"base_url,omitempty"`
+	Name    string `json:"name,omitempty" yaml:"name,omitempty"`
+}
+
+// RunConfig fully determines a run; its hash is the run id.
+type RunConfig struct {
+	Study    string            `json:"study" yaml:"study"`
+	Part     string            `json:"part" yaml:"part"`
+	Model    ModelSpec         `json:"model" yaml:"model"`
+	Template template.Template `json:"template" yaml:"template"`
+	// Tasks are the task IDs measured (stated kinds rate each; revealed kinds
+	// use them as the universe for Pairs).
+	Tasks []string `json:"tasks" yaml:"tasks,flow"`
+	// Pairs are the task pairs to compare, in the caller's canonical order
+	// (revealed kinds only). The template's task_order decides display order.
+	Pairs [][2]string `json:"pairs,omitempty" yaml:"pairs,omitempty,flow"`
+	// Samples per pair or per task.
+	Samples     int     `json:"samples" yaml:"samples"`
+	Temperature float64 `json:"temperature" yaml:"temperature"`
+	MaxTokens   int     `json:"max_tokens,omitempty" yaml:"max_tokens,omitempty"`
+	// Seed derives every call's seed (hashed with the call key).
+	Seed int64 `json:"seed" yaml:"seed"`
+	// Completion settings for post-task kinds: sample s of a task uses the
+	// completion with seed CompletionSeed+s.
+	CompletionSeed        int64   `json:"completion_seed,omitempty" yaml:"completion_seed,omitempty"`
+	CompletionTemperature float64 `json:"completion_temperature,omitempty" yaml:"completion_temperature,omitempty"`
+	CompletionMaxTokens   int     `json:"completion_max_tokens,omitempty" yaml:"completion_max_tokens,omitempty"`
+}
+
+// ID is the run id: the part name and a hash of the canonical JSON config.
+func (c RunConfig) ID() string {
+	b, _ := json.Marshal(c)
+	sum := sha256.Sum256(b)
+	part := c.Part
+	if part == "" {
+		part = "run"
+	}
+	return part + "-" + hex.EncodeToString(sum[:])[:12]
+}
+
+// Validate checks a config before any call is made.
+func (c RunConfig) Validate() error {
+	switch c.Template.Kind {
+	case template.PreRevealed, template.PostRevealed:
+		if len(c.Pairs) == 0 {
+			return fmt.Errorf("measure: run %s: revealed kind %s needs pairs", c.Part, c.Template.Kind)
+		}
+		for i, p := range c.Pairs {
+			if p[0] == "" || p[1] == "" || p[0] == p[1] {
+				return fmt.Errorf("measure: run %s: pair %d (%q, %q) is not two distinct tasks", c.Part, i, p[0], p[1])
+			}
+		}
+	case template.PreStated, template.PostStated:
+		if len(c.Tasks) == 0 {
+			return fmt.Errorf("measure: run %s: stated kind %s needs tasks", c.Part, c.Template.Kind)
+		}
+		if c.Template.Scale == "" {
+			return fmt.Errorf("measure: run %s: stated kind %s needs a scale", c.Part, c.Template.Kind)
+		}
+	default:
+		return fmt.Errorf("measure: run %s: unknown kind %q", c.Part, c.Template.Kind)
+	}
+	if c.Samples < 1 {
+		return fmt.Errorf("measure: run %s: samples must be at least 1, got %d", c.Part, c.Samples)
+	}
+	return nil
+}
+
+// RunFile is run.yaml: the config plus provenance.
+type RunFile struct {
+	ID          string    `yaml:"id"`
+	CodeVersion string    `yaml:"code_version"`
+	Config      RunConfig `yaml:"config"`
+}
+
+// Record is one completed model call in measurements.jsonl.
+type Record struct {
+	// Key identifies the call within its run: "a|b|s" or "x|s".
+	Key  string        `json:"key"`
+	Kind template.Kind `json:"kind"`
+	// TaskA, TaskB are the pair in canonical order; TaskB is empty for
+	// stated kinds.
+	TaskA string `json:"task_a"`
+	TaskB string `json:"task_b,omitempty"`
+	// Shown are the task IDs in display order.
+	Shown       []string `json:"shown"`
+	Sample      int      `json:"sample"`
+	Seed        int64    `json:"seed"`
+	Temperature float64  `json:"temperature"`
+	// CompletionSeed of the completions shown (post-task kinds).
+	CompletionSeed *int64 `json:"completion_seed,omitempty"`
+	// Raw is the reply text; tool calls are kept whole.
+	Raw          string             `json:"raw"`
+	ToolCalls    []model.ToolCall   `json:"tool_calls,omitempty"`
+	FinishReason model.FinishReason `json:"finish_reason,omitempty"`
+	Outcome      template.Outcome   `json:"outcome"`
+	// Winner is the chosen task ID (choice outcomes).
+	Winner string `json:"winner,omitempty"`
+	// Option (index into Options, 0 best) and Score in [0,1] (rating outcomes).
+	Option    *int     `json:"option,omitempty"`
+	Score     *float64 `json:"score,omitempty"`
+	Options   []string `json:"options,omitempty"`
+	LatencyMS float64  `json:"latency_ms"`
+	Attempts  int      `json:"attempts"`
+}
+
+// Run is a stored run: its file and records.
+type Run struct {
+	Dir     string
+	File    RunFile
+	Records []Record
+}
+
+// ReadRun loads a run directory written by the engine. A torn final line is
+// ignored (the engine drops it on resume); a malformed complete line is an
+// error naming the file and line.
+func ReadRun(dir string) (*Run, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "run.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("measure: %w", err)
+	}
+	var rf RunFile
+	if err := yaml.Unmarshal(b, &rf); err != nil {
+		return nil, fmt.Errorf("measure: %s: %w", filepath.Join(dir, "run.yaml"), err)
+	}
+	run := &Run{Dir: dir, File: rf}
+	path := filepath.Join(dir, "measurements.jsonl")
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return run, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("measure: %w", err)
+	}
+	defer f.Close()
+	_, err = scanLines(f, path, func(line []byte, _ int) error {
+		var r Record
+		if err := json.Unmarshal(line, &r); err != nil {
+			return err
+		}
+		run.Records = append(run.Records, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("measure: %w", err)
+	}
+	return run, nil
+}
+
+// ReadRuns loads every run under studyDir/runs, sorted by part then id.
+func ReadRuns(studyDir string) ([]*Run, error) {
+	entries, err := os.ReadDir(filepath.Join(studyDir, "runs"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("measure: %w", err)
+	}
+	var runs []*Run
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		r, err := ReadRun(filepath.Join(studyDir, "runs", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	sort.Slice(runs, func(i, j int) bool {
+		if runs[i].File.Config.Part != runs[j].File.Config.Part {
+			return runs[i].File.Config.Part < runs[j].File.Config.Part
+		}
+		return runs[i].File.ID < runs[j].File.ID
+	})
+	return runs, nil
+}
+
+// Comparison counts of a pair pooled over both display orders.
+type PairCount struct {
+	A, B       string
+	WinsA      float64
+	WinsB      float64
+	Refusals   int
+	Unparsable int
+}
+
+// PairCounts pools a revealed run's records per canonical pair. Refusals and
+// unparseable replies are counted, not dropped.
+func (r *Run) PairCounts() []PairCount {
+	idx := map[[2]string]int{}
+	var out []PairCount
+	for _, rec := range r.Records {
+		if rec.TaskB == "" {
+			continue
+		}
+		k := [2]string{rec.TaskA, rec.TaskB}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, PairCount{A: rec.TaskA, B: rec.TaskB})
+		}
+		switch rec.Outcome {
+		case template.OutcomeChoice:
+			if rec.Winner == rec.TaskA {
+				out[i].WinsA++
+			} else {
+				out[i].WinsB++
+			}
+		case template.OutcomeRefusal:
+			out[i].Refusals++
+		default:
+			out[i].Unparsable++
+		}
+	}
+	return out
+}
+
+// codeVersion is the VCS revision the binary was built from, when known.
+func codeVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if rev != "" {
+			if dirty {
+				rev += "+dirty"
+			}
+			return rev
+		}
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+	}
+	return "devel"
+}
+
+// callSeed hashes the run seed with a call key.
+func callSeed(seed int64, key string) int64 {
+	h := sha256.New()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(seed))
+	h.Write(b[:])
+	h.Write([]byte(key))
+	return int64(binary.LittleEndian.Uint64(h.Sum(nil)[:8]) >> 1)
+}
+
+func pairKey(a, b string, s int) string { return a + "|" + b + "|" + strconv.Itoa(s) }
+func taskKey(x string, s int) string    { return x + "|" + strconv.Itoa(s) }
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '_'
+	}, s)
+}
