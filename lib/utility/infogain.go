@@ -29,9 +29,9 @@ type InfoGainStrategy struct {
 	MaxComparisons int
 	// MaxPairs caps the distinct pairs measured (0: no cap); once reached,
 	// only measured pairs are asked again (with Requery).
-	MaxPairs int
-	Requery  bool
-	Candidates     int
+	MaxPairs   int
+	Requery    bool
+	Candidates int
 }
 
 // Name implements Strategy.
