@@ -166,7 +166,7 @@ def execute_notebook(path, out_path, timeout, kernel_log):
     # The GoNB kernel logs verbosely to the stderr it inherits; send that (and
     # nbclient's own log) to kernel_log so the terminal shows only results.
     saved_stderr = os.dup(2)
-    with open(kernel_log, "a") as log:
+    with open(kernel_log, "a") as log:  # one section per notebook
         log.write(f"\n==== {path} {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
         log.flush()
         os.dup2(log.fileno(), 2)
@@ -191,6 +191,7 @@ def main(argv):
     kernel_log = args.kernel_log or os.path.join(args.out, "kernel.log")
     if not args.scan_only:
         os.makedirs(args.out, exist_ok=True)
+        open(kernel_log, "w").close()  # one run's log, not every run's
     failed = 0
     for path in args.notebooks:
         start = time.monotonic()
