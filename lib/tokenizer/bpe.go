@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"container/heap"
 	"math"
 	"sync"
 )
@@ -57,8 +58,13 @@ func (m *bpe) appendWord(out []int, word string) []int {
 			return out
 		}
 	}
-	var buf [maxCachedWord]int32
-	ids := m.merge(word, buf[:0])
+	var ids []int32
+	if len(word) <= maxCachedWord {
+		var buf [maxCachedWord]int32
+		ids = m.merge(word, buf[:0])
+	} else {
+		ids = m.mergeLong(word)
+	}
 	if cacheable {
 		m.mu.Lock()
 		if len(m.cache) >= maxCache {
@@ -120,4 +126,82 @@ func (m *bpe) merge(word string, sym []int32) []int32 {
 		}
 	}
 	return sym
+}
+
+// mergeLong is merge for long words, in O(n log n): symbols form a linked
+// list and candidate merges wait in a heap ordered by (rank, position), the
+// same order in which merge applies them. A candidate is stale once either
+// of its symbols has been merged into something longer, which the ids it
+// recorded reveal.
+func (m *bpe) mergeLong(word string) []int32 {
+	n := len(word)
+	sym := make([]int32, n)
+	next := make([]int32, n)
+	prev := make([]int32, n)
+	for i := 0; i < n; i++ {
+		sym[i] = m.byteID[word[i]]
+		next[i] = int32(i + 1)
+		prev[i] = int32(i - 1)
+	}
+	next[n-1] = -1
+	h := &candHeap{}
+	push := func(p int32) {
+		if p < 0 || next[p] < 0 {
+			return
+		}
+		if mg, ok := m.merges[pairKey(sym[p], sym[next[p]])]; ok {
+			*h = append(*h, cand{rank: mg.rank, pos: p, left: sym[p], right: sym[next[p]], id: mg.id})
+		}
+	}
+	for i := 0; i+1 < n; i++ {
+		push(int32(i))
+	}
+	heap.Init(h)
+	for h.Len() > 0 {
+		c := heap.Pop(h).(cand)
+		r := next[c.pos]
+		if sym[c.pos] != c.left || r < 0 || sym[r] != c.right || prev[c.pos] == -2 {
+			continue
+		}
+		sym[c.pos] = c.id
+		next[c.pos] = next[r]
+		if next[r] >= 0 {
+			prev[next[r]] = c.pos
+		}
+		prev[r] = -2 // r is gone
+		for _, p := range [2]int32{prev[c.pos], c.pos} {
+			if p >= 0 && next[p] >= 0 {
+				if mg, ok := m.merges[pairKey(sym[p], sym[next[p]])]; ok {
+					heap.Push(h, cand{rank: mg.rank, pos: p, left: sym[p], right: sym[next[p]], id: mg.id})
+				}
+			}
+		}
+	}
+	out := make([]int32, 0, n/3+1)
+	for p := int32(0); p >= 0; p = next[p] {
+		out = append(out, sym[p])
+	}
+	return out
+}
+
+type cand struct {
+	rank, pos, left, right, id int32
+}
+
+type candHeap []cand
+
+func (h candHeap) Len() int { return len(h) }
+func (h candHeap) Less(i, j int) bool {
+	if h[i].rank != h[j].rank {
+		return h[i].rank < h[j].rank
+	}
+	return h[i].pos < h[j].pos
+}
+func (h candHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *candHeap) Push(x any)   { *h = append(*h, x.(cand)) }
+func (h *candHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
