@@ -371,3 +371,55 @@ func TestLoadWildChatParquetSchemaErrors(t *testing.T) {
 		t.Errorf("IncludeToxic on a file without toxic: got %v, %v", got, err)
 	}
 }
+
+// Dictionary-encoded, compressed columns, as pyarrow writes them by
+// default, and optional (nullable) columns throughout. (parquet-go writes
+// the zero value of a non-pointer optional field as null, hence *bool.)
+type wcEncodedTurn struct {
+	Role    string `parquet:"role,dict,snappy"`
+	Content string `parquet:"content,zstd"`
+}
+
+type wcEncodedRow struct {
+	ConversationHash string          `parquet:"conversation_hash,snappy"`
+	Conversation     []wcEncodedTurn `parquet:"conversation,list,optional"`
+	Language         string          `parquet:"language,dict,optional"`
+	Toxic            *bool           `parquet:"toxic,optional"`
+	Redacted         *bool           `parquet:"redacted,optional"`
+}
+
+func TestLoadWildChatParquetEncodings(t *testing.T) {
+	var rows []wcEncodedRow
+	var want []string
+	for i := range 300 {
+		lang := []string{"English", "Russian", "English"}[i%3]
+		rows = append(rows, wcEncodedRow{
+			ConversationHash: "h" + strconv.Itoa(i),
+			Conversation: []wcEncodedTurn{
+				{Role: "user", Content: "prompt " + strconv.Itoa(i)},
+				{Role: "assistant", Content: strings.Repeat("answer ", i)},
+			},
+			Language: lang, Toxic: ptr(i%10 == 0), Redacted: ptr(false),
+		})
+		if lang == "English" && i%10 != 0 {
+			want = append(want, "wildchat_h"+strconv.Itoa(i))
+		}
+	}
+	path := writeParquet(t, "encoded.parquet", rows, parquet.MaxRowsPerRowGroup(64), parquet.PageBufferSize(512))
+	got, stats, err := LoadWildChatParquet(path, WildChatOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ids(got), want) {
+		t.Errorf("got %d tasks, want %d", len(got), len(want))
+	}
+	// 300 rows: 100 Russian; of the 200 English, i%10 == 0 for 20.
+	if stats != (Stats{Records: 300, Tasks: 180, OtherLanguage: 100, Toxic: 20}) {
+		t.Errorf("stats %+v", stats)
+	}
+	for _, task := range got {
+		if want := "prompt " + strings.TrimPrefix(task.ID, "wildchat_h"); task.Prompt != want {
+			t.Fatalf("%s: prompt %q, want %q", task.ID, task.Prompt, want)
+		}
+	}
+}
