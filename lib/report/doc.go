@@ -1,0 +1,30 @@
+// Package report builds the markdown of the weekly research-highlights
+// report: tables and number formatting shared by the notebooks, one Section
+// per notebook, and the assembly of reports/<date>/highlights.md.
+//
+// # Layout
+//
+// Each notebook writes its section to reports/<YYYY-MM-DD>/<section>.md
+// (WriteSection or Section.Write) and its figures to
+// assets/<section>/plot_MMDDYY_<slug>.png (lib/plot.Save). Figure links in a
+// section are relative to the report directory (../../assets/...), so they
+// resolve from the section file and from highlights.md alike, and keep
+// working when the repository moves. Assemble joins the section files in a
+// fixed order, robustness, transitivity, probe, positivity, then any other
+// sections alphabetically, under a title, the date and a table of contents;
+// a fixed section with no file is listed as "not run".
+//
+// # Key numbers
+//
+// A Section's key numbers (Section.Number) are written as a small table
+// between the markers <!-- key-numbers --> and <!-- /key-numbers -->;
+// Assemble gathers those tables into one summary at the top of the report.
+//
+// # Numbers
+//
+// F formats with a fixed number of decimals, Pct a fraction as a
+// percentage, PlusMinus a mean with its standard error, and MeanSE computes
+// the mean and the standard error of the mean, s/√n with the n−1 sample
+// standard deviation. Non-finite values print as "–" (NaN), "∞" and "-∞", so
+// a table never shows Go's "NaN" or "+Inf".
+package report
