@@ -113,8 +113,10 @@ func recoverError(err *error, what string) {
 	}
 }
 
-// newBackend creates the GoMLX backend named by config (see Options.Backend).
-func newBackend(config string) (compute.Backend, error) {
+// NewBackend creates the GoMLX backend named by config (see
+// Options.Backend), refusing an xla backend without an absolute plugin path
+// so that GoMLX never auto-installs (downloads) a plugin.
+func NewBackend(config string) (compute.Backend, error) {
 	if config == "" {
 		config = os.Getenv(compute.ConfigEnvVar)
 	}
@@ -216,7 +218,7 @@ func New(cfg *Config, src safetensors.Source, opts *Options) (m *Model, err erro
 	if err != nil {
 		return nil, err
 	}
-	backend, err := newBackend(o.Backend)
+	backend, err := NewBackend(o.Backend)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -206,6 +207,18 @@ type GenerateOptions struct {
 	KeepLogits   bool // keep each step's logits in Generation.StepLogits
 	// NoStop ignores stop tokens (benchmarks generate exactly MaxNewTokens).
 	NoStop bool
+	// Stats, when not nil, receives timings.
+	Stats *GenerateStats
+}
+
+// GenerateStats are wall-clock timings of one Generate call. Prefill
+// includes reading back the first logits; decode covers every later step,
+// each including its host-side sampling.
+type GenerateStats struct {
+	PrefillTokens int // real (unpadded) prompt tokens
+	Prefill       time.Duration
+	DecodeSteps   int // batched decoding steps run
+	Decode        time.Duration
 }
 
 // newRNG seeds a generator from a request seed.
@@ -328,10 +341,12 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 		tensors.FromFlatDataAndDimensions(bt.ids, bt.b, bt.t),
 		tensors.FromFlatDataAndDimensions(bt.pos, bt.b, bt.t),
 		tensors.FromFlatDataAndDimensions(bt.mask, bt.b, bt.t))
+	start := time.Now()
 	outs, err := prefill.Call(args...)
 	if err != nil {
 		return nil, fmt.Errorf("llama: prefill: %w", err)
 	}
+	var decodeStart time.Time
 	caches := outs[1:]
 	defer func() {
 		for _, c := range caches {
@@ -360,6 +375,15 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 	for step := 0; ; step++ {
 		flat := tensors.MustCopyFlatData[float32](logitsT)
 		logitsT.FinalizeAll()
+		if step == 0 {
+			decodeStart = time.Now()
+			if opts.Stats != nil {
+				opts.Stats.Prefill = decodeStart.Sub(start)
+				for _, p := range prompts {
+					opts.Stats.PrefillTokens += len(p)
+				}
+			}
+		}
 		V := m.cfg.VocabSize
 		active := false
 		for r := range prompts {
@@ -389,6 +413,10 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 			active = true
 		}
 		if !active {
+			if opts.Stats != nil {
+				opts.Stats.DecodeSteps = step
+				opts.Stats.Decode = time.Since(decodeStart)
+			}
 			break
 		}
 		if err := ctx.Err(); err != nil {
