@@ -26,7 +26,7 @@ print("python n=%d: wall %.4fs nit %d nfev %d heldout log-loss %.4f acc %.4f (tr
 done
 
 pattern=$(IFS='|'; echo "${sizes[*]}")
-go test -run '^$' -bench "BenchmarkFit/tasks=($pattern)/" -benchtime "$BENCHTIME" ./lib/utility/ | tee "$out/go-bench.txt"
+go test -run '^$' -bench "BenchmarkFit/^tasks=($pattern)\$/" -benchtime "$BENCHTIME" ./lib/utility/ | tee "$out/go-bench.txt"
 
 echo
 echo "ratio = python wall / go ns/op (same data, same session)"

@@ -60,3 +60,28 @@ func BenchmarkFit(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkObjective times one evaluation of the objective and gradient on
+// the baseline's data with a single worker; ns/op divided by the pairs
+// gives the cost per pair.
+func BenchmarkObjective(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		for _, eq := range []bool{false, true} {
+			b.Run(fmt.Sprintf("tasks=%d/equal=%v", n, eq), func(b *testing.B) {
+				train, _ := benchData(b, n)
+				o, _ := (&FitOptions{EqualSigma: eq, MuPriorSD: 1, Workers: 1}).resolve()
+				p := newProblem(train, &o)
+				x := p.start()
+				for i := 0; i < n; i++ {
+					x[i] = float64(i%7-3) / 3
+				}
+				g := make([]float64, len(x))
+				b.ReportAllocs()
+				for b.Loop() {
+					p.eval(x, g)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(train.Pairs())), "ns/pair")
+			})
+		}
+	}
+}

@@ -511,29 +511,39 @@ func (p *problem) chunk(mu []float64, lo, hi int, buf []float64, wantGrad bool) 
 	if !p.equal {
 		gls = buf[n:]
 	}
-	v0 := 2 * p.s0 * p.s0
-	s0 := math.Sqrt(v0)
+	inv0 := 1 / math.Sqrt(2*p.s0*p.s0)
 	var f float64
 	pi, pj, wi, wj, need := p.pi[lo:hi], p.pj[lo:hi], p.wi[lo:hi], p.wj[lo:hi], p.need[lo:hi]
 	for k := range pi {
 		i, j := pi[k], pj[k]
-		v, s := v0, s0
+		inv := inv0 // 1/√(σᵢ²+σⱼ²)
 		if !p.equal {
-			v = p.sig2[i] + p.sig2[j]
-			s = math.Sqrt(v)
+			inv = 1 / math.Sqrt(p.sig2[i]+p.sig2[j])
 		}
-		z := (mu[i] - mu[j]) / s
-		lpI, lpJ, rI, rJ := pairTerms(z, int(need[k]))
+		z := (mu[i] - mu[j]) * inv
+		var lpI, lpJ, rI, rJ float64
+		if z > -tabZ && z < tabZ {
+			nd := need[k]
+			if nd&1 != 0 {
+				lpI, rI = lphi(z)
+			}
+			if nd&2 != 0 {
+				lpJ, rJ = lphi(-z)
+			}
+		} else {
+			lpI, lpJ, rI, rJ = pairTerms(z, int(need[k]))
+		}
 		f -= wi[k]*lpI + wj[k]*lpJ
 		if !wantGrad {
 			continue
 		}
 		g := wj[k]*rJ - wi[k]*rI // dF/dz
-		gs := g / s
+		gs := g * inv
 		gmu[i] += gs
 		gmu[j] -= gs
 		if gls != nil {
-			hz := g * z / v
+			// dz/dlog σᵢ = -z σᵢ²/(σᵢ²+σⱼ²)
+			hz := g * z * inv * inv
 			gls[i] -= hz * p.sig2[i]
 			gls[j] -= hz * p.sig2[j]
 		}

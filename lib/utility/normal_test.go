@@ -61,3 +61,21 @@ func TestPairTermsConsistent(t *testing.T) {
 		}
 	}
 }
+
+// TestTable bounds the error of the interpolated log Φ and its derivative
+// used by Fit against the exact functions on a fine grid over |z| < 8,
+// including points next to the table's nodes and ends.
+func TestTable(t *testing.T) {
+	var maxL, maxD float64
+	for z := -7.9999; z < 7.9999; z += 0.000731 {
+		l, d := lphi(z)
+		el, er := logPhiMills(z)
+		maxL = math.Max(maxL, math.Abs(l-el))
+		maxD = math.Max(maxD, math.Abs(d-er)/math.Max(1, er))
+	}
+	// Cubic Hermite on step h = 1/256: error ≤ h⁴/384·max|L''''| ≈ 1e-12
+	// for the value, and O(h³) ≈ 1e-8 relative for the slope.
+	if maxL > 1e-12 || maxD > 1e-8 {
+		t.Errorf("max |log Φ error| = %g (want ≤ 1e-12), max relative slope error = %g (want ≤ 1e-8)", maxL, maxD)
+	}
+}
