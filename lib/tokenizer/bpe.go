@@ -92,8 +92,15 @@ func (m *bpe) merge(word string, sym []int32) []int32 {
 		return sym
 	}
 	const none = math.MaxInt32
-	ranks := make([]int32, len(sym)-1, len(sym))
-	ids := make([]int32, len(sym)-1, len(sym))
+	// Words reaching merge are at most maxCachedWord bytes (longer ones go
+	// to mergeLong), so the pair arrays live on the stack.
+	var rankBuf, idBuf [maxCachedWord]int32
+	var ranks, ids []int32
+	if len(sym) <= maxCachedWord {
+		ranks, ids = rankBuf[:len(sym)-1], idBuf[:len(sym)-1]
+	} else {
+		ranks, ids = make([]int32, len(sym)-1), make([]int32, len(sym)-1)
+	}
 	look := func(k int) {
 		if mg, ok := m.merges[pairKey(sym[k], sym[k+1])]; ok {
 			ranks[k], ids[k] = mg.rank, mg.id
