@@ -10,8 +10,8 @@ import (
 
 // Table renders a GitHub-flavoured markdown table. Rows shorter than the
 // header are padded with empty cells; a row longer than the header widens
-// the table with unnamed columns. Pipes in cells are escaped and newlines
-// become <br>. A column whose every non-empty body cell is a number is
+// the table with unnamed columns. Cells are trimmed, pipes in them are
+// escaped and line breaks become <br>. A column whose every non-empty body cell is a number is
 // right-aligned. With no header and no rows Table returns "".
 func Table(header []string, rows [][]string) string {
 	ncol := len(header)
@@ -54,6 +54,7 @@ func Table(header []string, rows [][]string) string {
 func escapeCell(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
 	s = strings.ReplaceAll(s, "|", `\|`)
 	return strings.ReplaceAll(s, "\n", "<br>")
 }
