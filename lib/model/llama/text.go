@@ -27,7 +27,7 @@ func loadText(dir string) (TextTokenizer, ChatRenderer, error) {
 	}
 	p = filepath.Join(dir, "tokenizer_config.json")
 	if _, err := os.Stat(p); err == nil {
-		c, err := loadChatTemplate(p)
+		c, err := tokenizer.LoadChatTemplate(p)
 		if err != nil {
 			return nil, nil, fmt.Errorf("llama: %w", err)
 		}
