@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"sort"
@@ -173,7 +174,7 @@ func ParseCatalog(name string, b []byte) (*Catalog, error) {
 	var f catalogFile
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("template: %s: %w", name, err)
 	}
 	var root yaml.Node
@@ -288,11 +289,9 @@ func (c *Catalog) check(root *yaml.Node) error {
 			}
 		}
 	}
-	if len(f.Phrasings) != len(Kinds) {
-		for k := range f.Phrasings {
-			if !Kind(k).valid() {
-				return bad(fmt.Sprintf("unknown kind %q", k), "phrasings", k)
-			}
+	for _, k := range sortedKeys(f.Phrasings) {
+		if !Kind(k).valid() {
+			return bad(fmt.Sprintf("unknown kind %q", k), "phrasings", k)
 		}
 	}
 	for _, k := range Kinds {

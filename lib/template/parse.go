@@ -221,12 +221,15 @@ func argString(call model.ToolCall, key string) (string, bool) {
 // exact returns the candidate whose alias or key equals the stripped text.
 func exact(s string, cands [][]string, keys []string) int {
 	s = strip(normalize(s))
+	if s == "" {
+		return -1
+	}
 	for i, aliases := range cands {
-		if slices.Contains(aliases, s) || (i < len(keys) && keys[i] == s) {
+		if slices.Contains(aliases, s) {
 			return i
 		}
 	}
-	return -1
+	return slices.Index(keys, s)
 }
 
 // sentenceEnd is the end of the sentence that starts at from.
@@ -333,7 +336,7 @@ func decide(text string, cands [][]string, keys, cues []string, lx *lexicon) (in
 			return i, ""
 		}
 		if f := strings.Fields(text[e:le]); len(f) > 0 {
-			if i := exact(f[0], nil, keys); i >= 0 {
+			if i := exact(f[0], cands, keys); i >= 0 {
 				return i, ""
 			}
 		}

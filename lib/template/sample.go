@@ -7,14 +7,16 @@ import (
 	"strings"
 )
 
-// sampleAttempts is how many random designs SampleBalanced scores.
-const sampleAttempts = 64
+// sampleAttempts is how many random designs SampleBalanced scores for a
+// sample of n: 64 up to n = 48, fewer for larger samples (at least 4), so
+// the cost stays about that of 64 designs of 48 rows.
+func sampleAttempts(n int) int { return min(64, max(4, 3072/n)) }
 
 // SampleBalanced draws n templates from all so that every level of every
 // field (the tags in FieldNames) appears about equally often, as in a Latin
 // hypercube: each field's column of n levels holds every level ⌊n/L⌋ or
 // ⌈n/L⌉ times (L = number of levels of that field in all) and is shuffled
-// independently; of sampleAttempts such designs the one with the most even
+// independently; of up to 64 such designs the one with the most even
 // pairwise (two-field) counts is kept. Rows that repeat or name a missing
 // combination are repaired by swapping one field's levels between two rows,
 // which keeps every column's counts.
@@ -66,7 +68,7 @@ func SampleBalanced(all []Template, n int, seed int64) []Template {
 		key := comboKey(row)
 		byCombo[key] = append(byCombo[key], i)
 	}
-	capacity := func(row []int) int { return len(byCombo[comboKey(row)]) }
+	capacity := func(key string) int { return len(byCombo[key]) }
 
 	// conflicts counts rows that name a missing combination or repeat one
 	// more often than all holds it.
@@ -103,7 +105,7 @@ func SampleBalanced(all []Template, n int, seed int64) []Template {
 
 	var best [][]int
 	bestScore := 0.0
-	for attempt := range sampleAttempts {
+	for attempt := range sampleAttempts(n) {
 		rng := rand.New(rand.NewPCG(uint64(seed), uint64(attempt)))
 		design := make([][]int, n)
 		for i := range design {
@@ -122,7 +124,7 @@ func SampleBalanced(all []Template, n int, seed int64) []Template {
 				design[i][k] = col[i]
 			}
 		}
-		repair(design, capacity, conflicts, rng)
+		repair(design, capacity, rng)
 		score := float64(conflicts(design))*1e9 + imbalance(design)
 		if best == nil || score < bestScore {
 			best, bestScore = design, score
@@ -170,38 +172,65 @@ func SampleBalanced(all []Template, n int, seed int64) []Template {
 	return out
 }
 
-// repair swaps one field's levels between a conflicting row and another row
-// whenever that lowers the number of conflicts; swaps keep column counts.
-func repair(design [][]int, capacity func([]int) int, conflicts func([][]int) int, rng *rand.Rand) {
+// repair swaps one field's levels between a conflicting row (one naming a
+// missing combination or repeating one more often than all holds it) and a
+// random other row whenever that lowers the number of conflicts; swaps keep
+// every column's counts.
+func repair(design [][]int, capacity func(key string) int, rng *rand.Rand) {
 	n := len(design)
 	if n < 2 || len(design[0]) == 0 {
 		return
 	}
-	bad := conflicts(design)
-	for iter := 0; bad > 0 && iter < 200*n; iter++ {
-		used := map[string]int{}
-		r := -1
-		for i, row := range design {
-			key := comboKey(row)
-			used[key]++
-			if used[key] > capacity(row) {
-				r = i
-				break
+	keys := make([]string, n)
+	used := map[string]int{}
+	for i, row := range design {
+		keys[i] = comboKey(row)
+		used[keys[i]]++
+	}
+	over := func(key string) int { return max(0, used[key]-capacity(key)) }
+	badOf := func(ks ...string) int {
+		b := 0
+		for i, k := range ks {
+			if !slices.Contains(ks[:i], k) {
+				b += over(k)
 			}
 		}
-		if r < 0 {
+		return b
+	}
+	for round := 0; round < 20; round++ {
+		var conflicting []int
+		for i, k := range keys {
+			if used[k] > capacity(k) {
+				conflicting = append(conflicting, i)
+			}
+		}
+		if len(conflicting) == 0 {
 			return
 		}
-		s := rng.IntN(n)
-		k := rng.IntN(len(design[0]))
-		if s == r || design[r][k] == design[s][k] {
-			continue
-		}
-		design[r][k], design[s][k] = design[s][k], design[r][k]
-		if nb := conflicts(design); nb < bad {
-			bad = nb
-		} else {
-			design[r][k], design[s][k] = design[s][k], design[r][k]
+		for _, r := range conflicting {
+			for try := 0; try < 50 && used[keys[r]] > capacity(keys[r]); try++ {
+				s, k := rng.IntN(n), rng.IntN(len(design[0]))
+				if s == r || design[r][k] == design[s][k] {
+					continue
+				}
+				kr, ks := keys[r], keys[s]
+				design[r][k], design[s][k] = design[s][k], design[r][k]
+				nr, ns := comboKey(design[r]), comboKey(design[s])
+				before := badOf(kr, ks, nr, ns)
+				used[kr]--
+				used[ks]--
+				used[nr]++
+				used[ns]++
+				if badOf(kr, ks, nr, ns) < before {
+					keys[r], keys[s] = nr, ns
+					continue
+				}
+				used[nr]--
+				used[ns]--
+				used[kr]++
+				used[ks]++
+				design[r][k], design[s][k] = design[s][k], design[r][k]
+			}
 		}
 	}
 }
