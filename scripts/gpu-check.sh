@@ -24,6 +24,8 @@ fi
 
 OUTDIR=${OUT:-/tmp/gpu-check-out}
 WORK=${WORK:-/tmp/gpucheck}
+# 16 GB of weights: RAM is faster than disk when /dev/shm has room.
+if [ "$(df --output=avail -BG /dev/shm 2>/dev/null | tail -1 | tr -dc 0-9)" -ge 40 ] 2>/dev/null; then WORK=/dev/shm/gpucheck; fi
 BIN=$PWD/gpu-out/gpucheck
 mkdir -p "$OUTDIR/hf" "$WORK"
 LOG=$OUTDIR/gpu-check.log
@@ -51,27 +53,36 @@ PY
 [ -n "$PLUGIN" ] || { echo "no CUDA PJRT plugin found"; exit 1; }
 SITE=$(dirname "$(dirname "$(dirname "$PLUGIN")")")
 echo "plugin: $PLUGIN"
-# The plugin finds CUDA's libraries and tools in the nvidia-* wheels beside it.
-for d in "$SITE"/nvidia/*/lib "$SITE"/nvidia/*/*/lib; do [ -d "$d" ] && LD_LIBRARY_PATH=$d:${LD_LIBRARY_PATH:-}; done
-export LD_LIBRARY_PATH
+# The plugin finds CUDA's libraries and tools in the nvidia-* wheels beside
+# it; only the Go program gets these settings (torch has its own).
+GOLD=${LD_LIBRARY_PATH:-}
+for d in "$SITE"/nvidia/*/lib "$SITE"/nvidia/*/*/lib; do [ -d "$d" ] && GOLD=$d:$GOLD; done
 LIBDEVICE=$(find "$SITE/nvidia" -name 'libdevice*.bc' 2>/dev/null | head -1)
-[ -n "$LIBDEVICE" ] && export XLA_FLAGS="--xla_gpu_cuda_data_dir=$(dirname "$(dirname "$(dirname "$LIBDEVICE")")")"
+GOXLA=${XLA_FLAGS:-}
+[ -n "$LIBDEVICE" ] && GOXLA="$GOXLA --xla_gpu_cuda_data_dir=$(dirname "$(dirname "$(dirname "$LIBDEVICE")")")"
 PTXAS=$(find "$SITE/nvidia" -name ptxas -type f 2>/dev/null | head -1)
-[ -n "$PTXAS" ] && export PATH=$(dirname "$PTXAS"):$PATH
-export PATH=$PATH:/usr/local/cuda/bin
-echo "XLA_FLAGS=${XLA_FLAGS:-} ptxas=$(command -v ptxas)"
+GOPATHS=$PATH:/usr/local/cuda/bin
+[ -n "$PTXAS" ] && GOPATHS=$(dirname "$PTXAS"):$GOPATHS
+cat >"$WORK/gobin" <<SH
+#!/bin/sh
+export LD_LIBRARY_PATH="$GOLD" XLA_FLAGS="$GOXLA" PATH="$GOPATHS"
+exec "$BIN" "\$@"
+SH
+chmod +x "$WORK/gobin"
+echo "XLA_FLAGS=$GOXLA ptxas=${PTXAS:-none}"
+BIN=$WORK/gobin
 GPU="xla:$PLUGIN"
 
-GOMLX_BACKEND=$GPU step matmul 120 "$BIN" matmul
+GOMLX_BACKEND=$GPU step matmul 60 "$BIN" matmul
 
-step hf_reference 150 python3 scripts/gpucheck/hf_reference.py "$WORK/tiny"
+step hf_reference 90 python3 scripts/gpucheck/hf_reference.py "$WORK/tiny"
 cp "$WORK"/tiny/{config.json,model.safetensors,ref.safetensors} "$OUTDIR/hf/" 2>/dev/null
-GOMLX_BACKEND="$GPU,notf32" step compare_gpu_f32 120 "$BIN" compare -dir "$WORK/tiny" -ref "$WORK/tiny/ref.safetensors" -tol 1e-4
-GOMLX_BACKEND="$GPU" step compare_gpu_tf32 120 "$BIN" compare -dir "$WORK/tiny" -ref "$WORK/tiny/ref.safetensors" -tol 1e-2
-GOMLX_BACKEND=go step compare_cpu_go 120 "$BIN" compare -dir "$WORK/tiny" -ref "$WORK/tiny/ref.safetensors" -tol 1e-4
+GOMLX_BACKEND="$GPU,notf32" step compare_gpu_f32 90 "$BIN" compare -dir "$WORK/tiny" -ref "$WORK/tiny/ref.safetensors" -tol 1e-4
+GOMLX_BACKEND="$GPU" step compare_gpu_tf32 60 "$BIN" compare -dir "$WORK/tiny" -ref "$WORK/tiny/ref.safetensors" -tol 1e-2
+GOMLX_BACKEND=go step compare_cpu_go 60 "$BIN" compare -dir "$WORK/tiny" -ref "$WORK/tiny/ref.safetensors" -tol 1e-4
 
-step hf_bench 240 python3 scripts/gpucheck/hf_bench.py "$WORK/big" 8 512 64
-GOMLX_BACKEND=$GPU step prefscope_bench 240 "$BIN" bench -dir "$WORK/big" -batch 8 -prompt 512 -new 64 -reps 2
+step hf_bench 200 python3 scripts/gpucheck/hf_bench.py "$WORK/big" 8 512 64
+GOMLX_BACKEND=$GPU step prefscope_bench 220 "$BIN" bench -dir "$WORK/big" -batch 8 -prompt 512 -new 64 -reps 2
 
 echo "=== summary"
 for k in matmul hf_reference compare_gpu_f32 compare_gpu_tf32 compare_cpu_go hf_bench prefscope_bench; do

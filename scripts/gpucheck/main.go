@@ -241,11 +241,13 @@ func bench(args []string, out io.Writer) error {
 	defer m.Close()
 	load := time.Since(t0)
 	rng := rand.New(rand.NewPCG(5, 6))
+	vocab := m.Config().VocabSize
+	lo := min(1000, vocab/2) // skip the special-token range of real vocabularies
 	prompts := make([][]int, *b)
 	for i := range prompts {
 		prompts[i] = make([]int, *p)
 		for j := range prompts[i] {
-			prompts[i][j] = 1000 + rng.IntN(m.Config().VocabSize-1000)
+			prompts[i][j] = lo + rng.IntN(vocab-lo)
 		}
 	}
 	ctx := context.Background()
