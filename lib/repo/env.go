@@ -15,7 +15,9 @@ type Var struct {
 
 // The environment variables read by prefscope. Every PREFSCOPE_* variable
 // that any package or command reads must be declared here, so that this file
-// is the one list a user needs.
+// is the one list a user needs (TestVarsListsEveryVariable scans lib/ for
+// names missing here; variables used only inside _test.go files, such as a
+// test's re-exec switch, are internal and not listed).
 const (
 	// EnvRoot overrides the repository root that Root finds by walking up.
 	EnvRoot = "PREFSCOPE_ROOT"
@@ -24,13 +26,20 @@ const (
 	EnvDate = "PREFSCOPE_DATE"
 	// EnvStudy names the study directory notebooks read.
 	EnvStudy = "PREFSCOPE_STUDY"
+	// EnvConcurrency is the default of the CLI's -concurrency flag.
+	EnvConcurrency = "PREFSCOPE_CONCURRENCY"
+	// EnvDebug, when set, makes lib/model/llama print the stack of a
+	// recovered GoMLX panic to stderr.
+	EnvDebug = "PREFSCOPE_DEBUG"
 )
 
 // Vars lists every PREFSCOPE_* variable in a fixed order.
 var Vars = []Var{
 	{EnvRoot, "(found by walking up to go.mod)", "repository root; must be an existing directory"},
 	{EnvDate, "(today, UTC)", "report date YYYY-MM-DD for assets/<section>/plot_MMDDYY_<slug>.png and reports/<date>/"},
-	{EnvStudy, DefaultStudy, "study directory read by notebooks; a relative path is resolved against the repository root"},
+	{EnvStudy, DefaultStudy, "study directory read by notebooks and the CLI; a relative path is resolved against the repository root"},
+	{EnvConcurrency, "(the study's setting, else 8)", "model calls in flight for prefscope measure and simulate (-concurrency)"},
+	{EnvDebug, "(unset)", "when non-empty, lib/model/llama prints the stack trace of a recovered GoMLX panic to stderr"},
 }
 
 // Env returns the current value of each variable in Vars, with "" for unset
