@@ -142,8 +142,7 @@ func Curves(curves []Curve, o *CurvesOptions) (*Figure, error) {
 			thumbs = append([]gplot.Thumbnailer{bandThumb{withAlpha(col, 0.2)}}, thumbs...)
 		}
 		if c.Name != "" {
-			f.legend.Add(c.Name, thumbs...)
-			f.nLegend++
+			f.AddLegend(c.Name, thumbs...)
 		}
 	}
 	applyRanges(p, &o.Options)
