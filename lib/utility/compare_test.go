@@ -10,12 +10,12 @@ import (
 // 0.5% of the best candidate's, and the reference implementation's
 // settings (free σ, no priors) must overfit with one sample per pair
 // (log-loss above 1.5× the planted truth's). With -v it prints the table.
-// In -short mode it runs a smaller design (n=200, one seed).
+// It is skipped in -short mode (about 10 s of fits).
 func TestCompareSettingsTable(t *testing.T) {
-	n, seeds := 1000, 3
 	if testing.Short() {
-		n, seeds = 200, 1
+		t.Skip("fits 3 seeds × 4 designs × 8 settings")
 	}
+	n, seeds := 1000, 3
 	settings := CandidateSettings()
 	rows, err := CompareSettings(CandidateScenarios(n), settings, seeds)
 	if err != nil {

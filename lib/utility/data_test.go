@@ -88,6 +88,7 @@ func TestReadSplitJSONL(t *testing.T) {
 		"bad split":  `{"a": 0, "b": 1, "winner": "a", "split": "dev"}`,
 		"not json":   `{"a": 0,`,
 		"self pair":  `{"a": 1, "b": 1, "winner": "a"}`,
+		"huge index": `{"a": 0, "b": 2000000000, "winner": "a"}`,
 	}
 	for name, line := range bad {
 		_, _, err := ReadSplitJSONL(strings.NewReader("\n"+line+"\n"), 0, "bad.jsonl")

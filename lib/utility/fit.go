@@ -372,7 +372,13 @@ func (p *problem) muVariance(x []float64) []float64 {
 			v = p.sig2[i] + p.sig2[j]
 		}
 		z := (mu[i] - mu[j]) / math.Sqrt(v)
-		_, _, rI, rJ := pairTerms(z, 0)
+		var rI, rJ float64
+		if z > -tabZ && z < tabZ {
+			_, rI = lphi(z)
+			_, rJ = lphi(-z)
+		} else {
+			_, _, rI, rJ = pairTerms(z, 0)
+		}
 		c := (p.wi[k]*rI*(z+rI) + p.wj[k]*rJ*(rJ-z)) / v
 		h[i] += c
 		h[j] += c

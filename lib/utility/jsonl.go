@@ -7,6 +7,10 @@ import (
 	"io"
 )
 
+// maxInferredTasks bounds the task count ReadSplitJSONL infers from the
+// largest index, so one corrupt index cannot make Fit allocate gigabytes.
+const maxInferredTasks = 10_000_000
+
 // ReadSplitJSONL reads comparisons in the Python baseline's format
 // (baselines/thurstonian_baseline.py --dump): one JSON object per line,
 // {"a": int, "b": int, "winner": "a"|"b", "split": "train"|"test"}, the
@@ -55,6 +59,9 @@ func ReadSplitJSONL(r io.Reader, n int, name string) (train, test *Data, err err
 		return nil, nil, fmt.Errorf("utility: %s: %w", name, err)
 	}
 	if n == 0 {
+		if maxIdx >= maxInferredTasks {
+			return nil, nil, fmt.Errorf("utility: %s: task index %d implies more than %d tasks; pass n explicitly", name, maxIdx, maxInferredTasks)
+		}
 		n = maxIdx + 1
 	}
 	train, test = NewData(n), NewData(n)
