@@ -32,7 +32,8 @@ type HeatmapOptions struct {
 
 // Heatmap draws matrix m (rows × columns, row 0 at the top) as coloured
 // cells labelled with their values, with rowLabels on the y axis and
-// colLabels on the x axis. NaN cells are drawn grey and labelled "–". It
+// colLabels on the x axis (row labels longer than 32 runes are cut with
+// "…"). NaN cells are drawn grey and labelled "–". It
 // returns an error when m is empty or ragged, or the label counts do not
 // match.
 func Heatmap(m [][]float64, rowLabels, colLabels []string, o *HeatmapOptions) (*Figure, error) {
@@ -114,7 +115,7 @@ func Heatmap(m [][]float64, rowLabels, colLabels []string, o *HeatmapOptions) (*
 	p.X.Tick.Marker = nominalTicks(colLabels)
 	rev := make([]string, rows)
 	for i, l := range rowLabels {
-		rev[rows-1-i] = l
+		rev[rows-1-i] = shorten(l, maxRowLabel)
 	}
 	p.Y.Tick.Marker = nominalTicks(rev)
 	// Row slot: the figure height less title, margins and x axis, roughly.
@@ -130,7 +131,7 @@ func Heatmap(m [][]float64, rowLabels, colLabels []string, o *HeatmapOptions) (*
 	// Slot width: figure less margins, y labels (estimated from the longest
 	// row label) and colour bar.
 	var rowW vg.Length
-	for _, l := range rowLabels {
+	for _, l := range rev {
 		rowW = max(rowW, p.Y.Tick.Label.Width(l))
 	}
 	avail := f.Width - 2*margin - f.colorBar.width() - rowW - vg.Inch/2
@@ -268,4 +269,17 @@ func interpolate(anchors []color.RGBA, t float64) color.Color {
 	a, b := anchors[i], anchors[i+1]
 	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + f*(float64(y)-float64(x)))) }
 	return color.RGBA{R: mix(a.R, b.R), G: mix(a.G, b.G), B: mix(a.B, b.B), A: 0xFF}
+}
+
+// maxRowLabel is the longest heatmap row label, in runes, drawn in full;
+// longer ones are cut with an ellipsis so the matrix keeps its width.
+const maxRowLabel = 32
+
+// shorten cuts s to at most n runes, ending it with "…" when cut.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -306,3 +306,21 @@ func TestShowOutsideNotebook(t *testing.T) {
 		t.Fatalf("Show outside a notebook = %v, want nil", err)
 	}
 }
+
+func TestShorten(t *testing.T) {
+	cases := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"task_1", 32, "task_1"},
+		{"abcdef", 4, "abc…"},
+		{"μμμμμ", 5, "μμμμμ"},
+		{"μμμμμμ", 5, "μμμμ…"},
+	}
+	for _, tc := range cases {
+		if got := shorten(tc.in, tc.n); got != tc.want {
+			t.Errorf("shorten(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
