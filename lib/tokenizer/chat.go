@@ -143,12 +143,15 @@ var chatEnv = func() *exec.Environment {
 			panic(err) // a contract with gonja's built-in filter list
 		}
 	}
+	if err := filters.Register("items", filterItems); err != nil {
+		panic(err)
+	}
 	return &exec.Environment{
 		Context:           exec.EmptyContext().Update(builtins.GlobalFunctions).Update(builtins.GlobalVariables),
 		Filters:           filters,
 		Tests:             builtins.Tests,
 		ControlStructures: builtins.ControlStructures,
-		Methods:           builtins.Methods,
+		Methods:           chatMethods(),
 	}
 }()
 

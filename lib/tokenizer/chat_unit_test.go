@@ -175,3 +175,14 @@ func TestNamedTemplates(t *testing.T) {
 		t.Errorf("with tools: %q, want <s>tools:1</s>", got)
 	}
 }
+
+// TestUnsupportedJinja records what gonja cannot do, so that a template
+// using it fails at load time with the reason rather than rendering wrong.
+func TestUnsupportedJinja(t *testing.T) {
+	// loopcontrols ({% break %}, {% continue %}), which transformers enables,
+	// has no gonja counterpart; no Llama-3.x template uses it.
+	_, err := NewChatTemplate("{% for x in xs %}{% break %}{% endfor %}", "", "")
+	if err == nil || !strings.Contains(err.Error(), "break") {
+		t.Errorf("NewChatTemplate with break: error %v, want one naming break", err)
+	}
+}

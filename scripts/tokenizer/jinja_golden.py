@@ -31,6 +31,14 @@ snips = [
  ("subscript-call-filter", "{{ m['tool_calls'][0].function.arguments | tojson }}", {"m": {"tool_calls": [{"function": {"arguments": {"z": 1, "a": [True]}}}]}}),
  ("string-with-braces", "{{ '}}' + x | upper }}", {"x": "q"}),
  ("raw", "{% raw %}{{ x | trim + 1 }}{% endraw %}", {}),
+ ("items-filter-unpack", "{%- for k, v in args | items %}{{ k + '=\"' + v + '\"' }}{% if not loop.last %}, {% endif %}{% endfor %}", {"args": {"query": "x", "lang": "fr"}}),
+ ("dict-items-method", "{% for k, v in d.items() %}{{ k }}:{{ v }};{% endfor %}", {"d": {"b": 1, "a": 2}}),
+ ("string-methods", "{{ s.strip() }}|{{ s.lstrip() }}|{{ s.rstrip('\\n ') }}|{{ s.startswith('  a') }}|{{ s.split()[1] }}", {"s": "  ab cd \n"}),
+ ("dict-get-keys-values", "{{ d.get('a') }} {{ d.get('z', 'none') }} {{ d.keys() | list | length }} {{ d.values() | list | length }}", {"d": {"b": 1, "a": 2}}),
+ ("in-list-and-defined", "{% if name in tools and extra is not defined %}yes{% endif %}", {"name": "b", "tools": ["a", "b"]}),
+ ("is-string-mapping", "{{ x is string }} {{ y is mapping }} {{ x is iterable }} {{ z is none }}", {"x": "s", "y": {"k": 1}, "z": None}),
+ ("namespace-loop", "{% set ns = namespace(n=0) %}{% for m in ms %}{% if m.role == 'user' %}{% set ns.n = ns.n + 1 %}{% endif %}{% endfor %}{{ ns.n }}", {"ms": [{"role": "user"}, {"role": "assistant"}, {"role": "user"}]}),
+ ("slice-negative-index", "{{ xs[1:] | length }} {{ xs[-1] }} {{ xs[0]['k'] }}", {"xs": [{"k": "first"}, 2, 3]}),
 ]
 out = []
 for name, src, ctx in snips:
