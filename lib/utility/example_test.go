@@ -2,6 +2,7 @@ package utility_test
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/prefscope/prefscope/lib/utility"
 )
@@ -42,4 +43,14 @@ func ExampleSimulate() {
 	truth := utility.Evaluate(st.Truth, st.Test)
 	fmt.Printf("held-out accuracy %.2f (truth %.2f), spearman with planted mu %.2f\n", sc.Accuracy, truth.Accuracy, sc.Spearman)
 	// Output: held-out accuracy 0.73 (truth 0.74), spearman with planted mu 0.97
+}
+
+// The fit as the run store's utilities.csv.
+func ExampleUtilities_WriteCSV() {
+	u := &utility.Utilities{IDs: []string{"math_1", "alpaca_7"}, Mu: []float64{0.25, -0.25}, Sigma: []float64{1, 0.5}}
+	u.WriteCSV(os.Stdout)
+	// Output:
+	// task_id,mu,sigma
+	// math_1,0.25,1
+	// alpaca_7,-0.25,0.5
 }
