@@ -34,18 +34,19 @@ func TestDefaultCatalogContents(t *testing.T) {
 
 func TestGenerateCounts(t *testing.T) {
 	c := mustDefault(t)
-	// Expected sizes: 3 phrasings x 2^b binary fields x 3 formats x 3
-	// languages, where b = 7 minus the fields a kind holds fixed (Factors):
-	// pre_revealed b=6 (all but... none: task_order, position, typos,
-	// punctuation, labels, xml, context = 7 with task_order counted once).
+	// Expected sizes: 3 phrasings x 2^b x 3 formats x 3 languages, where b
+	// counts the binary fields a kind varies (Factors): all seven
+	// (task_order, instruction_position, typos, punctuation, task_labels,
+	// instruction_xml, situating_context) for pre_revealed, minus those the
+	// kind holds fixed.
 	cases := []struct {
 		kind  Kind
 		scale string
 		want  int
 	}{
-		{PreRevealed, "", 3 * 128 * 3 * 3},    // 7 binary fields
-		{PostRevealed, "", 3 * 64 * 3 * 3},    // no instruction_position
-		{PreStated, "1-10", 3 * 32 * 3 * 3},   // no task_order, task_labels
+		{PreRevealed, "", 3 * 128 * 3 * 3},              // 7 binary fields
+		{PostRevealed, "", 3 * 64 * 3 * 3},              // no instruction_position
+		{PreStated, "1-10", 3 * 32 * 3 * 3},             // no task_order, task_labels
 		{PostStated, "yes_somewhat_no", 3 * 16 * 3 * 3}, // none of the three
 		{PreStated, "no_such_scale", 0},
 		{Kind("sideways"), "", 0},
