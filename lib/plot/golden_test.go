@@ -98,7 +98,7 @@ func goldenFigures(t *testing.T) map[string]*Figure {
 
 	f, err = Heatmap(
 		[][]float64{{0.1, 0.4, 0.35, 0.8, math.NaN(), 0.2}, {0.5, 0.55, 0.6, 0.1, 0.0, 0.9}, {0.05, 0.3, 0.7, 0.95, 0.4, 0.45}},
-		[]string{"layer 8", "layer 16", "layer 24"},
+		[]string{"neutral", "you will enjoy this", "this may be tedious"},
 		[]string{"good/neutral/bad", "yes/somewhat/no", "1-5", "1-10", "like/dislike", "A/B"},
 		&HeatmapOptions{Options: Options{Title: "Positive share by option set", XLabel: "option set", YLabel: "framing"}, ColorBarLabel: "share rated positive"})
 	must("heatmap_sequential", f, err)
