@@ -193,7 +193,16 @@ func ReadRuns(studyDir string) ([]*Run, error) {
 		if !e.IsDir() {
 			continue
 		}
-		r, err := ReadRun(filepath.Join(studyDir, "runs", e.Name()))
+		dir := filepath.Join(studyDir, "runs", e.Name())
+		if _, err := os.Stat(filepath.Join(dir, "run.yaml")); errors.Is(err, os.ErrNotExist) {
+			// A run killed before its run.yaml landed has made no calls
+			// (records are written only after it); anything else is damage.
+			if _, err := os.Stat(filepath.Join(dir, "measurements.jsonl")); err == nil {
+				return nil, fmt.Errorf("measure: %s: measurements.jsonl without run.yaml", dir)
+			}
+			continue
+		}
+		r, err := ReadRun(dir)
 		if err != nil {
 			return nil, err
 		}

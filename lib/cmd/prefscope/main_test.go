@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prefscope/prefscope/lib/measure"
+)
+
+// TestMain lets the test binary stand in for the prefscope command, so the
+// kill-and-resume test runs the real CLI as a subprocess without a build.
+func TestMain(m *testing.M) {
+	if os.Getenv("PREFSCOPE_TEST_AS_CLI") == "1" {
+		if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+			os.Stderr.WriteString("prefscope: " + err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+const killStudy = `name: killtest
+model: {kind: synth, seed: 99}
+tasks: {default: true}
+seed: 5
+concurrency: 8
+parts:
+  - name: revealed
+    kind: pre_revealed
+    tasks: {n: 120, seed: 2}
+    templates: {sample: 3, seed: 1}
+    pairs: {per_task: 12, seed: 4}
+    samples: 3
+    temperature: 1
+  - name: post
+    kind: post_stated
+    tasks: {n: 60, seed: 3}
+    templates: {sample: 2, seed: 2, scale: good_neutral_bad}
+    samples: 3
+    temperature: 1
+    completion_temperature: 1
+`
+
+func cli(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "PREFSCOPE_TEST_AS_CLI=1")
+	return cmd
+}
+
+func newStudy(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(killStudy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// records reads every run of a study as key -> record JSON, without the
+// fields that legitimately differ between executions (latency, attempts).
+func records(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	runs, err := measure.ReadRuns(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range runs {
+		for _, rec := range r.Records {
+			rec.LatencyMS, rec.Attempts = 0, 0
+			k := r.File.ID + "/" + rec.Key
+			if _, dup := out[k]; dup {
+				t.Errorf("duplicate record %s", k)
+			}
+			b, _ := json.Marshal(rec)
+			out[k] = string(b)
+		}
+	}
+	// Completions are part of the state too: compare the cache contents.
+	files, _ := filepath.Glob(filepath.Join(dir, "completions", "*.jsonl"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if line == "" {
+				continue
+			}
+			var e map[string]any
+			if err := json.Unmarshal([]byte(line), &e); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			k := fmt.Sprintf("completion/%s/%v/%v", filepath.Base(f), e["task"], e["seed"])
+			if _, dup := out[k]; dup {
+				t.Errorf("duplicate completion %s", k)
+			}
+			out[k] = line
+		}
+	}
+	return out
+}
+
+func TestKillAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI as a subprocess several times")
+	}
+	ref := newStudy(t)
+	start := time.Now()
+	if out, err := cli("measure", "-study", ref).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	full := time.Since(start)
+	want := records(t, ref)
+	if len(want) < 1000 {
+		t.Fatalf("reference run has only %d records", len(want))
+	}
+
+	dir := newStudy(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	kills, midRun := 0, 0
+	prev := 0
+	for i := 0; i < 10; i++ {
+		cmd := cli("measure", "-study", dir)
+		var buf bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &buf, &buf
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Kill at a random point of what an uninterrupted run takes.
+		time.Sleep(time.Duration((0.08 + 0.15*r.Float64()) * float64(full)))
+		if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
+			kills++
+		}
+		cmd.Wait()
+		n := len(records(t, dir))
+		if n > prev && n < len(want) {
+			midRun++
+		}
+		prev = n
+	}
+	if midRun < 3 {
+		t.Errorf("only %d of %d kills landed mid-run; the test did not exercise resumption", midRun, kills)
+	}
+	partial := len(records(t, dir))
+	if out, err := cli("measure", "-study", dir).CombinedOutput(); err != nil {
+		t.Fatalf("final resume: %v\n%s", err, out)
+	}
+	got := records(t, dir)
+	t.Logf("uninterrupted %v; %d kills, %d mid-run; %d of %d records before the final resume", full, kills, midRun, partial, len(want))
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("record %s differs or is missing:\n got %s\nwant %s", k, got[k], v)
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("extra record %s", k)
+		}
+	}
+}
+
+func TestCLIUsageErrors(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"no command", nil, "no command"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"measure without study", []string{"measure"}, "-study is required"},
+		{"missing study dir", []string{"measure", "-study", "/nonexistent/study"}, "study.yaml"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("PREFSCOPE_STUDY", "")
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), c.args, &out, &errOut)
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Fatalf("error %v, want %q", err, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestStudyUnknownKeyNamesFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := strings.Replace(killStudy, "    samples: 2\n", "    samples: 2\n    sampels: 3\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"measure", "-study", dir}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "study.yaml") || !strings.Contains(err.Error(), "line 13") || !strings.Contains(err.Error(), "sampels") {
+		t.Fatalf("error %v, want one naming study.yaml, line 13 and the key", err)
+	}
+}

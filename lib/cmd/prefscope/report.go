@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/prefscope/prefscope/lib/repo"
+	"github.com/prefscope/prefscope/lib/report"
+)
+
+func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	date := fs.String("date", "", "report date YYYY-MM-DD (default PREFSCOPE_DATE, else today)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d := *date
+	if d == "" {
+		var err error
+		if d, err = repo.Date(); err != nil {
+			return err
+		}
+	}
+	path, err := report.Assemble(d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, path)
+	return nil
+}
