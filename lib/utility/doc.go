@@ -34,16 +34,24 @@
 //
 // log Φ is computed from erfc of the smaller tail, and from the continued
 // fraction of the Mills ratio beyond |z| = 30, so it stays finite and
-// accurate for any finite z; no probability is clipped.
+// accurate for any finite z; no probability is clipped. Inside Fit's
+// objective log Φ comes from a cubic Hermite table (|z| < 8, error below
+// 1e-12; see table.go), several times cheaper than erfc, exp and log.
 //
 // # Evaluation and active learning
 //
 // Evaluate scores any Predictor on held-out comparisons (accuracy,
 // log-loss); Spearman and Pearson compare μ with planted utilities.
-// Simulate draws studies with planted truth. Strategies (see Strategy)
-// propose the next batch of pairs from the current data and fit; Replay runs
-// a strategy against a dense measured dataset and returns its learning
-// curve; ActiveRun drives a live measurement loop.
+// Simulate draws studies with planted truth. A Strategy proposes the next
+// batch of pairs from the current data and fit: PaperStrategy (the Utility
+// Engineering paper's percentile rule with pseudo-labels),
+// ReferenceStrategy (the reference study's variant), RandomStrategy (the
+// control) and InfoGainStrategy (prefscope's rule: greedy expected
+// information about μᵢ-μⱼ under the Laplace posterior). Replay runs a
+// strategy against stored comparisons with a fixed held-out split and
+// returns its learning curve; ActiveRun drives a live measurement loop
+// (Next, measure, Add, ..., Result). CompareStrategies and CompareSettings
+// print the evidence tables shown in the notebook.
 //
 // Conventions: tasks are indexed 0..N-1 (Data.IDs names them); μ is in
 // units of σ₀ = StartSigma; probabilities are for "first index preferred".
