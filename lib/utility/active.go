@@ -184,7 +184,7 @@ func (p *PercentileStrategy) Next(s *State) ([]Query, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	if s.Round == 0 {
+	if s.Round == 0 || s.Fit == nil {
 		var out []Query
 		for _, q := range startGraph(s.N, p.StartDegree, s.Rand) {
 			if s.available(q.I, q.J) {
@@ -261,16 +261,26 @@ func quantile(sorted []float64, q float64) float64 {
 	return sorted[k]
 }
 
-// RandomStrategy measures uniformly random unsampled pairs, BatchSize per
-// batch (0: 500), until MaxPairs distinct pairs are measured (0: 2·N·log₂N):
-// the control for the other rules.
+// RandomStrategy measures uniformly random pairs, BatchSize per batch
+// (0: 500), until MaxPairs distinct pairs are measured (0: 2·N·log₂N) and,
+// if MaxComparisons > 0, that many comparisons: the control for the other
+// rules. With Requery (and N ≤ 2000) measured pairs that have samples left
+// are candidates too, so the control can spend the same comparison budget
+// as a rule that asks pairs again.
 type RandomStrategy struct {
-	BatchSize int
-	MaxPairs  int
+	BatchSize      int
+	MaxPairs       int
+	MaxComparisons int
+	Requery        bool
 }
 
 // Name implements Strategy.
-func (r *RandomStrategy) Name() string { return "random" }
+func (r *RandomStrategy) Name() string {
+	if r.Requery {
+		return "random-requery"
+	}
+	return "random"
+}
 
 // Next implements Strategy.
 func (r *RandomStrategy) Next(s *State) ([]Query, error) {
@@ -282,11 +292,37 @@ func (r *RandomStrategy) Next(s *State) ([]Query, error) {
 	if budget <= 0 {
 		budget = int(2 * float64(s.N) * math.Log2(float64(s.N)))
 	}
-	left := budget - len(s.Data.Pairs())
-	if left <= 0 {
+	newLeft := budget - len(s.Data.Pairs())
+	if r.MaxComparisons > 0 {
+		batch = min(batch, r.MaxComparisons-int(math.Round(s.Data.Comparisons())))
+	}
+	if batch <= 0 || (newLeft <= 0 && !r.Requery) {
 		return nil, nil
 	}
-	cand := candidates(s, 20*batch)
+	var cand []Query
+	if newLeft > 0 {
+		cand = candidates(s, 20*batch)
+	}
+	if r.Requery && s.N <= 2000 {
+		for _, p := range s.Data.sortedPairs() {
+			if s.available(p.I, p.J) {
+				cand = append(cand, Query{p.I, p.J})
+			}
+		}
+	}
 	s.Rand.Shuffle(len(cand), func(a, b int) { cand[a], cand[b] = cand[b], cand[a] })
-	return cand[:min(len(cand), batch, left)], nil
+	var out []Query
+	for _, q := range cand {
+		if len(out) == batch {
+			break
+		}
+		if _, seen := s.Data.Get(q.I, q.J); !seen {
+			if newLeft <= 0 {
+				continue
+			}
+			newLeft--
+		}
+		out = append(out, q)
+	}
+	return out, nil
 }

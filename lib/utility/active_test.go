@@ -70,6 +70,7 @@ func TestStrategies(t *testing.T) {
 		// between successive fits or after 50 batches.
 		{"reference-study", ref, 4455, 250, 51},
 		{"random", &RandomStrategy{BatchSize: 200, MaxPairs: 600}, 600, 600, 4},
+		{"random-requery", &RandomStrategy{BatchSize: 200, MaxPairs: 300, MaxComparisons: 600, Requery: true}, 300, 250, 4},
 		{"info-gain", &InfoGainStrategy{MaxComparisons: 1000}, 1000, 900, 100},
 	}
 	for _, c := range cases {
@@ -105,6 +106,14 @@ func TestStrategyTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	WriteStrategyTable(os.Stdout, rows)
+	// Budgets: the paper's 2·N·log₂N = 1328 of 4455 pairs; 30% for the
+	// others (the reference study's rule has none and may use every pair).
+	want := map[string]float64{"paper": 1328.0 / 4455, "random": 0.3, "random-requery": 0.3, "info-gain": 0.3, "reference-study": 1}
+	for _, r := range rows {
+		if r.PairShare > want[r.Strategy]+1e-9 {
+			t.Errorf("%s used %.1f%% of pairs, budget %.1f%%", r.Strategy, 100*r.PairShare, 100*want[r.Strategy])
+		}
+	}
 }
 
 func TestActiveRunLive(t *testing.T) {
@@ -148,5 +157,25 @@ func TestActiveRunLive(t *testing.T) {
 	}
 	if _, err := NewActiveRun(1, &RandomStrategy{}, nil); err == nil {
 		t.Error("n=1: want an error")
+	}
+}
+
+func TestSplitSamples(t *testing.T) {
+	st, _ := Simulate(SimOptions{N: 40, SamplesPerPair: 3, HoldOut: -1, Seed: 2})
+	train, test, err := SplitSamples(40, st.TrainSamples, 0.2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 780 pairs × 3 samples; 20% of pairs = 156 pairs = 468 samples held out.
+	if len(test.Pairs()) != 156 || test.Comparisons() != 468 || len(train) != 2340-468 {
+		t.Errorf("test pairs %d comparisons %v, train samples %d; want 156, 468, 1872", len(test.Pairs()), test.Comparisons(), len(train))
+	}
+	for _, s := range train {
+		if _, ok := test.Get(s.A, s.B); ok {
+			t.Fatalf("pair (%d, %d) in both splits", s.A, s.B)
+		}
+	}
+	if _, _, err := SplitSamples(40, []Sample{{A: 0, B: 40}}, 0.1, 1); err == nil {
+		t.Error("out-of-range sample: want an error")
 	}
 }

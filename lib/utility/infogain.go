@@ -19,7 +19,8 @@ import (
 // degree rule), in one quantity and without percentiles to tune. Batches are
 // chosen greedily: after each pick, vᵢ ← 1/(1/vᵢ + Fᵢⱼ) and likewise vⱼ, so
 // a batch spreads over tasks. Pairs already measured may be chosen again
-// (when Requery is set and the source has samples left).
+// when Requery is set, N ≤ 2000 and the source has samples left (for
+// larger N the candidates are random unmeasured pairs).
 //
 // Zero fields take defaults: StartDegree 2, BatchSize max(10, N/2),
 // MaxComparisons 2·N·log₂N, MaxPairs none, Candidates 50·BatchSize (used when N > 2000).

@@ -224,3 +224,44 @@ func Replay(n int, samples []Sample, test *Data, truth []float64, s Strategy, o 
 	c.Final = score(u, len(c.Points), run.Data())
 	return c, nil
 }
+
+// SplitSamples splits measured comparisons for Replay: a share holdOut of
+// the distinct pairs (0 means 0.1), drawn with seed, goes with all its
+// samples into the held-out Data; the rest stay as training samples in
+// their original order.
+func SplitSamples(n int, samples []Sample, holdOut float64, seed uint64) (train []Sample, test *Data, err error) {
+	if holdOut == 0 {
+		holdOut = 0.1
+	}
+	if !(holdOut > 0 && holdOut < 1) {
+		return nil, nil, fmt.Errorf("utility: split: hold-out share %v not in (0, 1)", holdOut)
+	}
+	var keys []int64
+	seen := map[int64]bool{}
+	for _, s := range samples {
+		if s.A < 0 || s.A >= n || s.B < 0 || s.B >= n || s.A == s.B {
+			return nil, nil, fmt.Errorf("utility: split: sample (%d, %d) out of range for %d tasks", s.A, s.B, n)
+		}
+		if k := pairKey(s.A, s.B); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x2545f4914f6cdd1d))
+	rng.Shuffle(len(keys), func(a, b int) { keys[a], keys[b] = keys[b], keys[a] })
+	held := map[int64]bool{}
+	for _, k := range keys[:int(holdOut*float64(len(keys)))] {
+		held[k] = true
+	}
+	test = NewData(n)
+	for _, s := range samples {
+		if held[pairKey(s.A, s.B)] {
+			if err := test.Add(s.A, s.B, s.WinsA, 1-s.WinsA); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		train = append(train, s)
+	}
+	return train, test, nil
+}

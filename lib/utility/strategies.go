@@ -23,8 +23,9 @@ type StrategyResult struct {
 // variant, the random control and the info-gain rule on simulated dense
 // studies (sim with each seed), and reports their final held-out scores
 // next to the full maximum-likelihood fit. Random and info-gain get a budget
-// of share of the training pairs (info-gain also of the comparisons, asking
-// measured pairs again); the published rules keep their own budgets.
+// of share of the training pairs; info-gain and random-requery also of the
+// comparisons, asking measured pairs again; the published rules keep their
+// own budgets.
 func CompareStrategies(sim SimOptions, seeds []uint64, share float64) ([]StrategyResult, error) {
 	var rows []StrategyResult
 	for _, seed := range seeds {
@@ -43,6 +44,7 @@ func CompareStrategies(sim SimOptions, seeds []uint64, share float64) ([]Strateg
 		maxPairs := int(share * float64(pool))
 		strategies := []Strategy{PaperStrategy(), ReferenceStrategy(),
 			&RandomStrategy{BatchSize: max(10, sim.N/2), MaxPairs: maxPairs},
+			&RandomStrategy{BatchSize: max(10, sim.N/2), MaxPairs: maxPairs, MaxComparisons: int(share * comps), Requery: true},
 			&InfoGainStrategy{MaxPairs: maxPairs, MaxComparisons: int(share * comps), Requery: true}}
 		if rows == nil {
 			rows = make([]StrategyResult, len(strategies))
