@@ -25,10 +25,12 @@ import (
 
 // ChatTemplate renders a conversation into prompt text with the Jinja chat
 // template of a Hugging Face tokenizer_config.json, as transformers'
-// apply_chat_template does. It is safe for concurrent use once its fields are
-// set.
+// apply_chat_template does. Make one with LoadChatTemplate or
+// NewChatTemplate, which parse the template once (a struct literal is parsed
+// on every Render). It is safe for concurrent use once its fields are set.
 type ChatTemplate struct {
-	// Source is the Jinja text of the default template.
+	// Source is the Jinja text of the default template. Changing Source or
+	// ToolUse after loading does not re-parse them.
 	Source string
 	// ToolUse is the template named "tool_use", used when tools are given,
 	// for configs that list several named templates ("" if none).
@@ -212,15 +214,21 @@ func NewChatTemplate(source, bosToken, eosToken string) (*ChatTemplate, error) {
 //
 // A raise_exception in the template comes back as an error.
 func (c *ChatTemplate) Render(messages []model.Message, tools []model.Tool, addGenerationPrompt bool) (out string, err error) {
+	if c.def == nil {
+		// A ChatTemplate built as a struct literal: parse a copy, leaving c
+		// untouched so that concurrent calls do not race.
+		cp := *c
+		if cp.path == "" {
+			cp.path = "(string)"
+		}
+		if err := cp.compile(); err != nil {
+			return "", fmt.Errorf("tokenizer: %s: %w", cp.path, err)
+		}
+		return cp.Render(messages, tools, addGenerationPrompt)
+	}
 	tpl := c.def
 	if len(tools) > 0 && c.use != nil {
 		tpl = c.use
-	}
-	if tpl == nil {
-		if err := c.compile(); err != nil {
-			return "", fmt.Errorf("tokenizer: %s: %w", c.path, err)
-		}
-		return c.Render(messages, tools, addGenerationPrompt)
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +185,45 @@ func TestUnsupportedJinja(t *testing.T) {
 	_, err := NewChatTemplate("{% for x in xs %}{% break %}{% endfor %}", "", "")
 	if err == nil || !strings.Contains(err.Error(), "break") {
 		t.Errorf("NewChatTemplate with break: error %v, want one naming break", err)
+	}
+}
+
+func TestRenderStructLiteral(t *testing.T) {
+	c := &ChatTemplate{Source: "{{ bos_token }}{{ messages[0].content }}", BOSToken: "<s>"}
+	got, err := c.Render([]model.Message{{Role: "user", Content: "x"}}, nil, false)
+	if err != nil || got != "<s>x" {
+		t.Errorf("Render = %q, %v; want <s>x", got, err)
+	}
+	if _, err := (&ChatTemplate{Source: "{% if %}"}).Render(nil, nil, false); err == nil {
+		t.Error("bad template: Render succeeded")
+	}
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	c, err := LoadChatTemplate(filepath.Join("testdata", "features_tokenizer_config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Now = func() time.Time { return time.Date(2024, 7, 26, 0, 0, 0, 0, time.UTC) }
+	msgs := []model.Message{{Role: "system", Content: "s"}, {Role: "user", Content: "u"}}
+	tools := []model.Tool{{Name: "f", Parameters: map[string]any{"type": "object"}}}
+	want, err := c.Render(msgs, tools, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := c.Render(msgs, tools, true)
+			if err == nil && got != want {
+				err = fmt.Errorf("concurrent Render gave %q, want %q", got, want)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
