@@ -27,11 +27,11 @@ func ExampleFit() {
 	}
 	fmt.Printf("P(A > D) = %.3f\n", u.Prob(0, 3))
 	// Output:
-	// A mu 0.706
-	// B mu 0.071
-	// C mu -0.231
-	// D mu -0.546
-	// P(A > D) = 0.812
+	// A mu 0.681
+	// B mu 0.070
+	// C mu -0.224
+	// D mu -0.528
+	// P(A > D) = 0.804
 }
 
 // Simulate a study with planted utilities, fit it, and score the fit on

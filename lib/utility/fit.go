@@ -55,11 +55,12 @@ type FitOptions struct {
 	// MuPriorSD is s in the prior μᵢ ~ N(0, s²), the L2 penalty
 	// Σ μᵢ²/(2s²), which shrinks noisy μ and keeps μ finite for a task that
 	// won (or lost) every comparison. Zero means s is estimated by empirical
-	// Bayes: starting from s = 3, Fit alternates a fit with the EM update
-	// s² = mean(μᵢ² + vᵢ), vᵢ the Laplace posterior variance of μᵢ, until s
-	// moves by less than 2%, then refits at that s to full tolerance (at
-	// most 8 rounds, each warm-started, the EM ones at 10·GradTol).
-	// math.Inf(1) switches the prior off.
+	// Bayes: starting from s = StartSigma, Fit alternates a fit with
+	// MacKay's evidence update s² = Σμᵢ²/Σ(1 - vᵢ/s²), vᵢ the Laplace
+	// posterior variance of μᵢ (the fixed point of EM's s² = mean(μᵢ² + vᵢ)),
+	// until s moves by less than 1%, then refits at that s to full
+	// tolerance (at most 8 rounds, each warm-started, the EB ones at
+	// 3·GradTol). math.Inf(1) switches the prior off.
 	MuPriorSD float64
 
 	// MaxIterations caps L-BFGS major iterations. Zero means 1000.
@@ -194,7 +195,7 @@ func Fit(d *Data, opts *FitOptions) (*Utilities, error) {
 	eb := o.MuPriorSD == 0
 	muSD := o.MuPriorSD
 	if eb {
-		muSD = 1.5 * o.StartSigma
+		muSD = o.StartSigma
 	}
 	var res *optimize.Result
 	var status string
@@ -204,7 +205,7 @@ func Fit(d *Data, opts *FitOptions) (*Utilities, error) {
 		p.setMuPrior(muSD)
 		tol := o.GradTol * scale
 		if eb && round < 7 && !final {
-			tol *= 10 // EM rounds need only a rough fit; the last is tight
+			tol *= 3 // EB rounds need only a rough fit; the last is tight
 		}
 		settings := &optimize.Settings{
 			GradientThreshold: tol,
@@ -228,12 +229,19 @@ func Fit(d *Data, opts *FitOptions) (*Utilities, error) {
 			break
 		}
 		v := p.muVariance(x)
-		var ss float64
+		var ss, vs float64
 		for i := 0; i < p.n; i++ {
-			ss += x[i]*x[i] + v[i]
+			ss += x[i] * x[i]
+			vs += v[i]
 		}
-		next := math.Sqrt(ss / float64(p.n))
-		final = math.Abs(next-muSD) < 0.02*muSD
+		// MacKay's update s² = Σμ²/γ, γ = Σ(1 - vᵢ/s²) the effective number
+		// of well-measured tasks: the EM fixed point s² = mean(μ² + v) in
+		// fewer rounds. EM's form is the fallback when γ ≤ 0.
+		next := math.Sqrt((ss + vs) / float64(p.n))
+		if gamma := float64(p.n) - vs/(muSD*muSD); gamma > 0 {
+			next = math.Sqrt(ss / gamma)
+		}
+		final = math.Abs(next-muSD) < 0.01*muSD
 		muSD = next
 	}
 	u := &Utilities{IDs: d.IDs, Mu: make([]float64, p.n), Sigma: make([]float64, p.n),
