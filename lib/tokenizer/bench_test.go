@@ -19,6 +19,8 @@ func BenchmarkEncode(b *testing.B) {
 	}
 	corpus := sb.String()
 	long := strings.Repeat("abcdefghij", 1000)
+	// A paragraph of Chinese without punctuation is one pre-token.
+	cjk := strings.Repeat("我们在研究语言模型的偏好这是一个测试句子", 20)
 	for _, c := range []struct {
 		name  string
 		text  string
@@ -27,6 +29,7 @@ func BenchmarkEncode(b *testing.B) {
 		{fmt.Sprintf("corpus/bytes=%d", len(corpus)), corpus, false},
 		{fmt.Sprintf("corpus-cold-cache/bytes=%d", len(corpus)), corpus, true},
 		{fmt.Sprintf("one-word/bytes=%d", len(long)), long, false},
+		{fmt.Sprintf("cjk-run/bytes=%d", len(cjk)), cjk, false},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(c.text)))

@@ -1,7 +1,6 @@
 package tokenizer
 
 import (
-	"container/heap"
 	"math"
 	"sync"
 )
@@ -136,10 +135,11 @@ func (m *bpe) merge(word string, sym []int32) []int32 {
 }
 
 // mergeLong is merge for long words, in O(n log n): symbols form a linked
-// list and candidate merges wait in a heap ordered by (rank, position), the
-// same order in which merge applies them. A candidate is stale once either
-// of its symbols has been merged into something longer, which the ids it
-// recorded reveal.
+// list and candidate merges wait in a binary heap ordered by (rank,
+// position), the order in which merge applies them. A candidate is stale
+// once either of its symbols has been merged into something longer, which
+// the ids it recorded reveal. Long words are common: a run of CJK text with
+// no punctuation is a single pre-token.
 func (m *bpe) mergeLong(word string) []int32 {
 	n := len(word)
 	sym := make([]int32, n)
@@ -151,23 +151,22 @@ func (m *bpe) mergeLong(word string) []int32 {
 		prev[i] = int32(i - 1)
 	}
 	next[n-1] = -1
-	h := &candHeap{}
+	h := make(candHeap, 0, n)
 	push := func(p int32) {
 		if p < 0 || next[p] < 0 {
 			return
 		}
 		if mg, ok := m.merges[pairKey(sym[p], sym[next[p]])]; ok {
-			*h = append(*h, cand{rank: mg.rank, pos: p, left: sym[p], right: sym[next[p]], id: mg.id})
+			h.push(cand{rank: mg.rank, pos: p, left: sym[p], right: sym[next[p]], id: mg.id})
 		}
 	}
 	for i := 0; i+1 < n; i++ {
 		push(int32(i))
 	}
-	heap.Init(h)
-	for h.Len() > 0 {
-		c := heap.Pop(h).(cand)
+	for len(h) > 0 {
+		c := h.pop()
 		r := next[c.pos]
-		if sym[c.pos] != c.left || r < 0 || sym[r] != c.right || prev[c.pos] == -2 {
+		if prev[c.pos] == -2 || sym[c.pos] != c.left || r < 0 || sym[r] != c.right {
 			continue
 		}
 		sym[c.pos] = c.id
@@ -176,13 +175,8 @@ func (m *bpe) mergeLong(word string) []int32 {
 			prev[next[r]] = c.pos
 		}
 		prev[r] = -2 // r is gone
-		for _, p := range [2]int32{prev[c.pos], c.pos} {
-			if p >= 0 && next[p] >= 0 {
-				if mg, ok := m.merges[pairKey(sym[p], sym[next[p]])]; ok {
-					heap.Push(h, cand{rank: mg.rank, pos: p, left: sym[p], right: sym[next[p]], id: mg.id})
-				}
-			}
-		}
+		push(prev[c.pos])
+		push(c.pos)
 	}
 	out := make([]int32, 0, n/3+1)
 	for p := int32(0); p >= 0; p = next[p] {
@@ -195,20 +189,47 @@ type cand struct {
 	rank, pos, left, right, id int32
 }
 
+func (a cand) less(b cand) bool {
+	return a.rank < b.rank || (a.rank == b.rank && a.pos < b.pos)
+}
+
+// candHeap is a binary min-heap of candidates (hand-written to avoid
+// container/heap's boxing of each element).
 type candHeap []cand
 
-func (h candHeap) Len() int { return len(h) }
-func (h candHeap) Less(i, j int) bool {
-	if h[i].rank != h[j].rank {
-		return h[i].rank < h[j].rank
+func (h *candHeap) push(c cand) {
+	*h = append(*h, c)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s[i].less(s[p]) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
 	}
-	return h[i].pos < h[j].pos
 }
-func (h candHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *candHeap) Push(x any)   { *h = append(*h, x.(cand)) }
-func (h *candHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+func (h *candHeap) pop() cand {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s = s[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(s) && s[l].less(s[m]) {
+			m = l
+		}
+		if r < len(s) && s[r].less(s[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*h = s
+	return top
 }
