@@ -140,7 +140,7 @@ func NewBackend(config string) (compute.Backend, error) {
 	}
 	b, err := compute.NewWithConfig(config)
 	if err != nil {
-		return nil, fmt.Errorf("llama: backend %q: %w (is it compiled in? xla needs the xla build tag)", config, err)
+		return nil, fmt.Errorf("llama: backend %q: %w", config, err)
 	}
 	return b, nil
 }
