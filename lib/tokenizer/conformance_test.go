@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
@@ -241,4 +242,44 @@ func firstDiff(a, b []int) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// TestTaskPrompts round-trips every prompt of the committed default task set
+// as it is now, and reports those that encode_golden.json (a copy taken when
+// it was generated) does not cover; rerun scripts/tokenizer/gen.mjs after
+// the task set changes.
+func TestTaskPrompts(t *testing.T) {
+	tk := llama3(t)
+	path := filepath.Join("..", "..", "data", "tasks", "default.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("no default task set: %v", err)
+	}
+	inGolden := map[string]bool{}
+	for _, c := range encodeGolden(t) {
+		inGolden[c.Text] = true
+	}
+	n, missing := 0, 0
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var task struct {
+			ID     string `json:"id"`
+			Prompt string `json:"prompt"`
+		}
+		if err := json.Unmarshal([]byte(line), &task); err != nil {
+			t.Fatalf("%s line %d: %v", path, i+1, err)
+		}
+		n++
+		if got := tk.Decode(tk.Encode(task.Prompt)); got != task.Prompt {
+			t.Errorf("task %s: Decode(Encode(prompt)) differs", task.ID)
+		}
+		if !inGolden[task.Prompt] {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Logf("%d of %d task prompts are not in encode_golden.json; rerun node scripts/tokenizer/gen.mjs", missing, n)
+	}
 }
