@@ -232,20 +232,25 @@ func exact(s string, cands [][]string, keys []string) int {
 	return slices.Index(keys, s)
 }
 
-// sentenceEnd is the end of the sentence that starts at from.
-func sentenceEnd(text string, from int) int {
-	if j := strings.IndexAny(text[from:], ".!?\n"); j >= 0 {
+// regionMax bounds how far after an answer marker or cue the parsers look
+// for the label or option it introduces, which also keeps parsing linear in
+// the reply's length.
+const regionMax = 300
+
+// regionEnd is the end of the region after from: the first of the given
+// stop bytes, at most regionMax bytes on.
+func regionEnd(text string, from int, stops string) int {
+	end := min(len(text), from+regionMax)
+	if j := strings.IndexAny(text[from:end], stops); j >= 0 {
 		return from + j
 	}
-	return len(text)
+	return end
 }
 
-func lineEnd(text string, from int) int {
-	if j := strings.IndexByte(text[from:], '\n'); j >= 0 {
-		return from + j
-	}
-	return len(text)
-}
+// sentenceEnd is the end of the sentence that starts at from.
+func sentenceEnd(text string, from int) int { return regionEnd(text, from, ".!?\n") }
+
+func lineEnd(text string, from int) int { return regionEnd(text, from, "\n") }
 
 // markerEnds returns, for every answer marker followed by a link ("answer:",
 // "my choice is", "réponse :"), the offset just after the link, in text order.
@@ -277,7 +282,12 @@ func markerEnds(text string, lx *lexicon) []int {
 // before it in the same clause, or the word right after it, is a negation
 // ("I wouldn't pick", "je ne choisirais pas", "I'd rather not").
 func negated(text string, pos, end int, lx *lexicon) bool {
-	clause := text[:pos]
+	const window = 48 // bytes each side; two words and one word fit
+	lo := max(0, pos-window)
+	for lo > 0 && !utf8.RuneStart(text[lo]) {
+		lo--
+	}
+	clause := text[lo:pos]
 	if j := strings.LastIndexAny(clause, ".,;:!?\n"); j >= 0 {
 		clause = clause[j+1:]
 	}
@@ -286,7 +296,8 @@ func negated(text string, pos, end int, lx *lexicon) bool {
 		before = before[len(before)-2:]
 	}
 	words := before
-	if after := strings.Fields(text[end:]); len(after) > 0 {
+	hi := min(len(text), end+window)
+	if after := strings.Fields(text[end:hi]); len(after) > 0 {
 		words = append(words, after[0])
 	}
 	for _, w := range words {
@@ -319,11 +330,11 @@ func decide(text string, cands [][]string, keys, cues []string, lx *lexicon) (in
 		return i, ""
 	}
 	ms := mentions(text, cands)
+	// firstIn is the first mention inside [lo, hi); ms is sorted by pos.
 	firstIn := func(lo, hi int) int {
-		for _, m := range ms {
-			if m.pos >= lo && m.end <= hi {
-				return m.idx
-			}
+		k := sort.Search(len(ms), func(k int) bool { return ms[k].pos >= lo })
+		if k < len(ms) && ms[k].end <= hi {
+			return ms[k].idx
 		}
 		return -1
 	}
@@ -399,10 +410,11 @@ func choiceAliases(labels []string, lx *lexicon) (cands [][]string, keys []strin
 //     label or its key ("Task B", "**B**");
 //  2. the last answer statement (a marker such as "answer", "choice",
 //     "réponse", "respuesta" followed by ":", "is", "est", "es" or "=")
-//     with a label later on its line wins;
+//     with a label later on its line (within 300 bytes) wins;
 //  3. the first preference cue ("prefer", "pick", "choose", "rather",
 //     "choisirais", "elijo", ...) not negated ("wouldn't pick", "rather
-//     not", "ne choisirais pas") with a label later in its sentence wins;
+//     not", "ne choisirais pas") with a label later in its sentence
+//     (within 300 bytes) wins;
 //  4. if only one label is mentioned and no refusal phrase appears, it wins;
 //  5. a refusal phrase ("I can't", "as an AI", "je ne peux pas", "no tengo
 //     preferencias", ...) makes it a refusal;
@@ -576,10 +588,12 @@ func decideNumber(text string, options []string, lx *lexicon) (int, Outcome) {
 	if strong >= 0 {
 		return index(strong), outcomeIfNone(index(strong))
 	}
+	// firstIn is the index of the first counted number inside [lo, hi), -2
+	// when there is none; ns is sorted by pos.
 	firstIn := func(lo, hi int) int {
-		for _, n := range ns {
-			if !n.skip && n.pos >= lo && n.end <= hi {
-				return index(n.val)
+		for k := sort.Search(len(ns), func(k int) bool { return ns[k].pos >= lo }); k < len(ns) && ns[k].end <= hi; k++ {
+			if !ns[k].skip {
+				return index(ns[k].val)
 			}
 		}
 		return -2
