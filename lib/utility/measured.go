@@ -1,0 +1,180 @@
+package utility
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/template"
+)
+
+// RunCounts tallies a run's records by what they say about preference.
+type RunCounts struct {
+	// Choices parsed to a winner; Refusals and Unparseable carry no
+	// preference and are not fitted, but are counted, never dropped.
+	Choices, Refusals, Unparseable int
+}
+
+// FromRun pools a revealed-preference run's choices into comparison data
+// over the run's tasks (both display orders pooled, one win per choice).
+func FromRun(r *measure.Run) (*Data, RunCounts, error) {
+	var c RunCounts
+	ids := append([]string(nil), r.File.Config.Tasks...)
+	sort.Strings(ids)
+	d, err := NewDataIDs(ids)
+	if err != nil {
+		return nil, c, fmt.Errorf("utility: run %s: %w", r.File.ID, err)
+	}
+	for _, rec := range r.Records {
+		if rec.TaskB == "" {
+			return nil, c, fmt.Errorf("utility: run %s: record %s is not a pairwise choice", r.File.ID, rec.Key)
+		}
+		switch rec.Outcome {
+		case template.OutcomeChoice:
+			loser := rec.TaskA
+			if rec.Winner == rec.TaskA {
+				loser = rec.TaskB
+			}
+			if err := d.AddID(rec.Winner, loser, 1, 0); err != nil {
+				return nil, c, fmt.Errorf("utility: run %s record %s: %w", r.File.ID, rec.Key, err)
+			}
+			c.Choices++
+		case template.OutcomeRefusal:
+			c.Refusals++
+		default:
+			c.Unparseable++
+		}
+	}
+	return d, c, nil
+}
+
+// SamplesFromRun lists a run's choices one by one (for Replay), in record
+// order, with task indices into the run's sorted task IDs.
+func SamplesFromRun(r *measure.Run) (ids []string, samples []Sample, err error) {
+	ids = append([]string(nil), r.File.Config.Tasks...)
+	sort.Strings(ids)
+	index := make(map[string]int, len(ids))
+	for i, id := range ids {
+		index[id] = i
+	}
+	for _, rec := range r.Records {
+		if rec.Outcome != template.OutcomeChoice {
+			continue
+		}
+		a, okA := index[rec.TaskA]
+		b, okB := index[rec.TaskB]
+		if !okA || !okB {
+			return nil, nil, fmt.Errorf("utility: run %s record %s: task not in the run's task list", r.File.ID, rec.Key)
+		}
+		win := 0.0
+		if rec.Winner == rec.TaskA {
+			win = 1
+		}
+		samples = append(samples, Sample{A: a, B: b, WinsA: win})
+	}
+	return ids, samples, nil
+}
+
+// FitRun fits a revealed run (see FromRun and Fit).
+func FitRun(r *measure.Run, opts *FitOptions) (*Utilities, RunCounts, error) {
+	d, c, err := FromRun(r)
+	if err != nil {
+		return nil, c, err
+	}
+	u, err := Fit(d, opts)
+	if err != nil {
+		return nil, c, fmt.Errorf("utility: run %s: %w", r.File.ID, err)
+	}
+	return u, c, nil
+}
+
+// RunActive is live active learning: it drives the measurement engine
+// batch by batch with the strategy's queries, over base's tasks (base's
+// Pairs are ignored). Batch b is stored as its own run, part
+// "<base.Part>-b<b>", with its own seed, so a killed active-learning run
+// resumes like any run: the strategy is deterministic given the data, the
+// finished batches are read back from the store, and only unfinished calls
+// are made again. A pair asked twice in one batch goes into a second run of
+// that batch ("-b<b>r1"), since a run holds each pair once.
+func RunActive(ctx context.Context, eng *measure.Engine, runsDir string, base measure.RunConfig, s Strategy, o *ActiveOptions) (*Utilities, []measure.Summary, error) {
+	ids := append([]string(nil), base.Tasks...)
+	sort.Strings(ids)
+	index := make(map[string]int, len(ids))
+	for i, id := range ids {
+		index[id] = i
+	}
+	run, err := NewActiveRun(len(ids), s, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	var sums []measure.Summary
+	for b := 0; ; b++ {
+		batch, err := run.Next()
+		if err != nil {
+			return nil, sums, err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		// Layer the batch: the k-th time a pair appears goes to layer k.
+		var layers [][][2]string
+		seen := map[[2]string]int{}
+		for _, q := range batch {
+			a, bb := ids[q.I], ids[q.J]
+			if a > bb {
+				a, bb = bb, a
+			}
+			k := seen[[2]string{a, bb}]
+			seen[[2]string{a, bb}]++
+			if k == len(layers) {
+				layers = append(layers, nil)
+			}
+			layers[k] = append(layers[k], [2]string{a, bb})
+		}
+		for k, pairs := range layers {
+			cfg := base
+			cfg.Part = fmt.Sprintf("%s-b%03d", base.Part, b)
+			if k > 0 {
+				cfg.Part += fmt.Sprintf("r%d", k)
+			}
+			cfg.Pairs = pairs
+			cfg.Tasks = ids
+			// A new seed per batch and layer, so a pair asked again is a
+			// fresh sample rather than a replay of the same call.
+			cfg.Seed = base.Seed*1_000_003 + int64(b)*101 + int64(k)
+			sum, err := eng.Run(ctx, runsDir, cfg)
+			sums = append(sums, sum)
+			if err != nil {
+				return nil, sums, err
+			}
+			if sum.Failed > 0 {
+				// Continuing would fit on data that a resume would complete
+				// differently, so the strategy's later batches would diverge.
+				return nil, sums, fmt.Errorf("utility: active run %s: %d calls failed; resume to retry them before the next batch", cfg.Part, sum.Failed)
+			}
+			stored, err := measure.ReadRun(sum.Dir)
+			if err != nil {
+				return nil, sums, err
+			}
+			for _, rec := range stored.Records {
+				if rec.Outcome != template.OutcomeChoice {
+					continue
+				}
+				loser := rec.TaskA
+				if rec.Winner == rec.TaskA {
+					loser = rec.TaskB
+				}
+				if err := run.Add(index[rec.Winner], index[loser], 1, 0); err != nil {
+					return nil, sums, err
+				}
+			}
+		}
+	}
+	u, err := run.Result()
+	if err != nil {
+		return nil, sums, err
+	}
+	u.IDs = ids
+	return u, sums, nil
+}
