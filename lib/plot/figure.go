@@ -31,6 +31,9 @@ type Figure struct {
 	legend   gplot.Legend
 	nLegend  int
 	colorBar *colorBar
+	// panels, when set, makes this a grid of small multiples (see Grid).
+	panels []*Figure
+	cols   int
 }
 
 // Wrap puts a gonum plot into a Figure of the given options' size and legend
@@ -68,6 +71,10 @@ const margin = 6 * vg.Millimeter / 2
 func (f *Figure) Draw(c draw.Canvas) {
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
+	if f.panels != nil {
+		f.drawGrid(c)
+		return
+	}
 	inner := draw.Crop(c, margin, -margin, margin, -margin)
 
 	var strip vg.Length
