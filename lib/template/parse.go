@@ -178,16 +178,26 @@ func strip(s string) string {
 }
 
 // lastTag returns the content of the last <tag>...</tag> in text (to the end
-// when the closing tag is missing); ok is false when there is no opening tag.
+// when the closing tag is missing), matching the ASCII tag name in any case;
+// ok is false when there is no opening tag. Offsets are found in text itself
+// (lowercasing can change byte lengths, for instance of invalid UTF-8).
 func lastTag(text, tag string) (string, bool) {
-	low := strings.ToLower(text)
-	i := strings.LastIndex(low, "<"+tag+">")
+	open, close := "<"+tag+">", "</"+tag+">"
+	i := -1
+	for k := len(text) - len(open); k >= 0; k-- {
+		if strings.EqualFold(text[k:k+len(open)], open) {
+			i = k
+			break
+		}
+	}
 	if i < 0 {
 		return "", false
 	}
-	rest := text[i+len(tag)+2:]
-	if j := strings.Index(strings.ToLower(rest), "</"+tag+">"); j >= 0 {
-		rest = rest[:j]
+	rest := text[i+len(open):]
+	for k := 0; k+len(close) <= len(rest); k++ {
+		if strings.EqualFold(rest[k:k+len(close)], close) {
+			return rest[:k], true
+		}
 	}
 	return rest, true
 }

@@ -31,7 +31,9 @@ const MinPhrasingOverlap = 0.5
 // punctuation marks or word capitalisation differ. TaskOrder and Seed cannot
 // be seen and are left empty; fields a kind cannot show get the level
 // Generate holds them at (see Factors). TaskTexts are returned exactly as
-// embedded, in display order. tools are not needed (the format sentence
+// embedded, in display order. A first system turn counts as the situating
+// context only when it is one of the catalog's texts exactly; any other
+// system turn is skipped. tools are not needed (the format sentence
 // names the format) and are only checked against the format when given.
 func (c *Catalog) Perceive(messages []model.Message, tools []model.Tool) (Perception, error) {
 	var per Perception

@@ -130,3 +130,24 @@ func TestPerceiveRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestPerceiveOtherSystemPrompt: a system turn that is not a catalog
+// situating context is skipped, not read as one.
+func TestPerceiveOtherSystemPrompt(t *testing.T) {
+	c := mustDefault(t)
+	tp := c.Generate(PreStated, "1-5")[0]
+	p, err := c.RenderRating(tp, "task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := append([]model.Message{{Role: model.RoleSystem, Content: "You are a helpful assistant."}}, p.Messages...)
+	per, err := c.Perceive(msgs, p.Tools)
+	if err != nil || per.Fields.SituatingContext || per.TaskTexts[0] != "task" {
+		t.Fatalf("Perceive = %+v, %v; want situating_context false and the task", per, err)
+	}
+	tp.Fields.SituatingContext = true
+	p, _ = c.RenderRating(tp, "task")
+	if per, err := c.Perceive(p.Messages, p.Tools); err != nil || !per.Fields.SituatingContext {
+		t.Fatalf("Perceive = %+v, %v; want situating_context true", per, err)
+	}
+}
