@@ -31,3 +31,26 @@ func (u *Utilities) WriteCSV(w io.Writer) error {
 	}
 	return nil
 }
+
+// ReadCSV reads a utilities.csv written by WriteCSV. Errors name the file
+// (name) and the line.
+func ReadCSV(r io.Reader, name string) (ids []string, mu, sigma []float64, err error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 3
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("utility: %s: %w", name, err)
+	}
+	if len(recs) == 0 || recs[0][0] != "task_id" || recs[0][1] != "mu" || recs[0][2] != "sigma" {
+		return nil, nil, nil, fmt.Errorf("utility: %s: header is not task_id,mu,sigma", name)
+	}
+	for i, rec := range recs[1:] {
+		m, err1 := strconv.ParseFloat(rec[1], 64)
+		s, err2 := strconv.ParseFloat(rec[2], 64)
+		if err1 != nil || err2 != nil || rec[0] == "" {
+			return nil, nil, nil, fmt.Errorf("utility: %s line %d: bad row %q", name, i+2, rec)
+		}
+		ids, mu, sigma = append(ids, rec[0]), append(mu, m), append(sigma, s)
+	}
+	return ids, mu, sigma, nil
+}

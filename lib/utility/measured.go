@@ -1,9 +1,14 @@
 package utility
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/template"
@@ -177,4 +182,63 @@ func RunActive(ctx context.Context, eng *measure.Engine, runsDir string, base me
 	}
 	u.IDs = ids
 	return u, sums, nil
+}
+
+// FitFile is a run's fit.yaml: how utilities.csv was fitted.
+type FitFile struct {
+	Options     FitOptions `yaml:"options"`
+	Counts      RunCounts  `yaml:"counts"`
+	Comparisons float64    `yaml:"comparisons"`
+	NegLogLik   float64    `yaml:"neg_log_lik"`
+	Iterations  int        `yaml:"iterations"`
+	Status      string     `yaml:"status"`
+	MuPriorSD   float64    `yaml:"mu_prior_sd"`
+}
+
+// WriteRunFit stores a fit next to its run: utilities.csv (task_id, mu,
+// sigma) and fit.yaml (the options and what the fit saw), each written to a
+// temporary file and renamed into place.
+func WriteRunFit(runDir string, u *Utilities, c RunCounts) error {
+	var buf bytes.Buffer
+	if err := u.WriteCSV(&buf); err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(runDir, "utilities.csv"), buf.Bytes()); err != nil {
+		return err
+	}
+	b, err := yaml.Marshal(FitFile{Options: u.Options, Counts: c, Comparisons: u.Comparisons, NegLogLik: u.NegLogLik, Iterations: u.Iterations, Status: u.Status, MuPriorSD: u.MuPriorSD})
+	if err != nil {
+		return fmt.Errorf("utility: fit.yaml: %w", err)
+	}
+	return writeAtomic(filepath.Join(runDir, "fit.yaml"), b)
+}
+
+// ReadRunUtilities reads a run's utilities.csv as task id -> mu.
+func ReadRunUtilities(runDir string) (map[string]float64, error) {
+	path := filepath.Join(runDir, "utilities.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("utility: %w", err)
+	}
+	defer f.Close()
+	ids, mu, _, err := ReadCSV(f, path)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64, len(ids))
+	for i, id := range ids {
+		out[id] = mu[i]
+	}
+	return out, nil
+}
+
+func writeAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("utility: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("utility: %w", err)
+	}
+	return nil
 }

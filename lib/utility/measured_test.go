@@ -111,3 +111,33 @@ func TestRunActiveResumes(t *testing.T) {
 		t.Errorf("%d ids, want %d", len(u1.IDs), len(ids))
 	}
 }
+
+func TestWriteRunFitRoundTrip(t *testing.T) {
+	d, err := NewDataIDs([]string{"a", "b", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.AddID("a", "b", 3, 1)
+	d.AddID("b", "c", 2, 1)
+	d.AddID("a", "c", 4, 0)
+	u, err := Fit(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WriteRunFit(dir, u, RunCounts{Choices: 11}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadRunUtilities(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range u.IDs {
+		if got[id] != u.Mu[i] {
+			t.Errorf("%s: read %v, wrote %v", id, got[id], u.Mu[i])
+		}
+	}
+	if !(got["a"] > got["b"] && got["b"] > got["c"]) {
+		t.Errorf("utilities %v do not follow the wins", got)
+	}
+}
