@@ -268,15 +268,14 @@ func markerEnds(text string, lx *lexicon) []int {
 	var out []int
 	for _, m := range lx.markers {
 		for _, pos := range findAll(text, m) {
-			rest := text[pos+len(m):]
-			rest = strings.TrimPrefix(rest, "s")
-			trimmed := strings.TrimLeft(rest, " \t*")
+			trimmed := strings.TrimLeft(text[pos+len(m):], " \t*")
 			for _, link := range lx.markerLinks {
 				if !strings.HasPrefix(trimmed, link) {
 					continue
 				}
 				after := trimmed[len(link):]
-				if r, _ := utf8.DecodeRuneInString(after); len(after) > 0 && isWordRune(r) && isWordRune(rune(link[len(link)-1])) {
+				last, _ := utf8.DecodeLastRuneInString(link)
+				if r, _ := utf8.DecodeRuneInString(after); len(after) > 0 && isWordRune(r) && isWordRune(last) {
 					continue // "is" must be a whole word
 				}
 				out = append(out, len(text)-len(after))
