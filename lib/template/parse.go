@@ -73,23 +73,22 @@ func (p Prompt) lexicon() *lexicon {
 
 // normalize lowercases and maps typographic apostrophes and non-breaking
 // spaces to their plain forms, so word lists can be written plainly.
-func normalize(s string) string {
-	s = strings.ToLower(s)
-	return strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u00a0", " ", "\u202f", " ").Replace(s)
-}
+func normalize(s string) string { return normalizer.Replace(strings.ToLower(s)) }
+
+var normalizer = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u00a0", " ", "\u202f", " ")
 
 // fold drops the accents of the Latin letters used by the catalog's
 // languages ("tâche" -> "tache"); used for labels only, since for options an
 // accent can carry meaning (Spanish "sí" is yes, "si" is if).
-func fold(s string) string {
-	return strings.NewReplacer(
-		"à", "a", "â", "a", "á", "a", "ä", "a", "é", "e", "è", "e", "ê", "e", "ë", "e",
-		"î", "i", "ï", "i", "í", "i", "ô", "o", "ó", "o", "ö", "o", "û", "u", "ù", "u",
-		"ú", "u", "ü", "u", "ç", "c", "ñ", "n",
-		"À", "A", "Â", "A", "Á", "A", "É", "E", "È", "E", "Ê", "E", "Î", "I", "Í", "I",
-		"Ô", "O", "Ó", "O", "Û", "U", "Ú", "U", "Ç", "C", "Ñ", "N",
-	).Replace(s)
-}
+func fold(s string) string { return folder.Replace(s) }
+
+var folder = strings.NewReplacer(
+	"à", "a", "â", "a", "á", "a", "ä", "a", "é", "e", "è", "e", "ê", "e", "ë", "e",
+	"î", "i", "ï", "i", "í", "i", "ô", "o", "ó", "o", "ö", "o", "û", "u", "ù", "u",
+	"ú", "u", "ü", "u", "ç", "c", "ñ", "n",
+	"À", "A", "Â", "A", "Á", "A", "É", "E", "È", "E", "Ê", "E", "Î", "I", "Í", "I",
+	"Ô", "O", "Ó", "O", "Û", "U", "Ú", "U", "Ç", "C", "Ñ", "N",
+)
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
