@@ -127,8 +127,9 @@ type Positions struct {
 type ActivationRequest struct {
 	Messages []Message `json:"messages"`
 	// Layers are residual-stream indices in Hugging Face's hidden_states
-	// convention: 0 is the embedding output and l is the output of decoder
-	// layer l (1-based), so NumLayers() is the last layer's output.
+	// convention: 0 is the embedding output and l < NumLayers() is the
+	// output of decoder layer l (1-based). As in transformers, index
+	// NumLayers() is the last layer's output after the final RMSNorm.
 	Layers    []int     `json:"layers"`
 	Positions Positions `json:"positions"`
 }
