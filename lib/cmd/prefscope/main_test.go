@@ -192,12 +192,15 @@ func TestCLIUsageErrors(t *testing.T) {
 
 func TestStudyUnknownKeyNamesFileAndLine(t *testing.T) {
 	dir := t.TempDir()
-	bad := strings.Replace(killStudy, "    samples: 2\n", "    samples: 2\n    sampels: 3\n", 1)
+	bad := strings.Replace(killStudy, "    kind: pre_revealed\n", "    kind: pre_revealed\n    sampels: 3\n", 1)
+	if bad == killStudy {
+		t.Fatal("test study changed: no line to insert the bad key after")
+	}
 	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	err := run(context.Background(), []string{"measure", "-study", dir}, &bytes.Buffer{}, &bytes.Buffer{})
-	if err == nil || !strings.Contains(err.Error(), "study.yaml") || !strings.Contains(err.Error(), "line 13") || !strings.Contains(err.Error(), "sampels") {
-		t.Fatalf("error %v, want one naming study.yaml, line 13 and the key", err)
+	if err == nil || !strings.Contains(err.Error(), "study.yaml") || !strings.Contains(err.Error(), "line 9") || !strings.Contains(err.Error(), "sampels") {
+		t.Fatalf("error %v, want one naming study.yaml, line 9 and the key", err)
 	}
 }

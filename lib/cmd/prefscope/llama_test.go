@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/safetensors"
+)
+
+// tokenizerDir holds the real Llama-3.1 tokenizer files, fetched by
+// scripts/fetch-tokenizer.sh (make setup).
+var tokenizerDir = filepath.Join("..", "..", "..", ".cache", "npm", "node_modules", "@lenml", "tokenizer-llama3_1", "models")
+
+// writeTinyLlama writes a random 2-layer Llama checkpoint with the real
+// Llama-3.1 vocabulary and tokenizer files into dir.
+func writeTinyLlama(t *testing.T, dir string) {
+	t.Helper()
+	const vocab, hidden, inter, layers, heads, kv = 128256, 16, 32, 2, 2, 1
+	cfg := map[string]any{
+		"architectures": []string{"LlamaForCausalLM"}, "model_type": "llama",
+		"hidden_size": hidden, "intermediate_size": inter, "num_hidden_layers": layers,
+		"num_attention_heads": heads, "num_key_value_heads": kv, "rms_norm_eps": 1e-5,
+		"rope_theta": 500000.0, "vocab_size": vocab, "tie_word_embeddings": true,
+		"bos_token_id": 128000, "eos_token_id": []int{128001, 128008, 128009},
+		"max_position_embeddings": 4096, "torch_dtype": "float32",
+		"rope_scaling": map[string]any{"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 1024},
+	}
+	b, _ := json.Marshal(cfg)
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	tensor := func(name string, shape ...int) safetensors.Tensor {
+		n := 1
+		for _, s := range shape {
+			n *= s
+		}
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(r.NormFloat64() * 0.1)
+		}
+		if strings.HasSuffix(name, "norm.weight") {
+			for i := range v {
+				v[i] = 1
+			}
+		}
+		return safetensors.F32Tensor(name, shape, v)
+	}
+	ts := []safetensors.Tensor{tensor("model.embed_tokens.weight", vocab, hidden), tensor("model.norm.weight", hidden)}
+	hd := hidden / heads
+	for l := 0; l < layers; l++ {
+		p := "model.layers." + string(rune('0'+l)) + "."
+		ts = append(ts,
+			tensor(p+"self_attn.q_proj.weight", heads*hd, hidden), tensor(p+"self_attn.k_proj.weight", kv*hd, hidden),
+			tensor(p+"self_attn.v_proj.weight", kv*hd, hidden), tensor(p+"self_attn.o_proj.weight", hidden, heads*hd),
+			tensor(p+"mlp.gate_proj.weight", inter, hidden), tensor(p+"mlp.up_proj.weight", inter, hidden),
+			tensor(p+"mlp.down_proj.weight", hidden, inter),
+			tensor(p+"input_layernorm.weight", hidden), tensor(p+"post_attention_layernorm.weight", hidden))
+	}
+	if err := safetensors.WriteFile(filepath.Join(dir, "model.safetensors"), ts, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"tokenizer.json", "tokenizer_config.json"} {
+		b, err := os.ReadFile(filepath.Join(tokenizerDir, f))
+		if err != nil {
+			t.Skipf("Llama-3.1 tokenizer not fetched (%v); run scripts/fetch-tokenizer.sh (or make setup)", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestLlamaStudyThroughCLI measures and extracts activations with a real
+// (tiny, random) Llama checkpoint through the same CLI path a researcher
+// uses with Llama-3.1-8B-Instruct: the model answers garbage, which must be
+// stored as unparseable records, and activations land in safetensors shards.
+func TestLlamaStudyThroughCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a GoMLX graph")
+	}
+	t.Setenv("GOMLX_BACKEND", "go")
+	ckpt := t.TempDir()
+	writeTinyLlama(t, ckpt)
+	study := t.TempDir()
+	yaml := `name: tiny-llama
+model: {kind: llama, path: ` + ckpt + `}
+tasks: {default: true}
+seed: 1
+concurrency: 2
+parts:
+  - name: rating
+    kind: pre_stated
+    tasks: {n: 4, seed: 1}
+    templates: {sample: 1, seed: 1, scale: "1-5"}
+    samples: 1
+    temperature: 1
+    max_tokens: 6
+extract:
+  layers: [1, 2]
+  positions: {kind: token, token: "<|eot_id|>"}
+  tasks: {n: 4, seed: 2}
+  completion_max_tokens: 6
+`
+	if err := os.WriteFile(filepath.Join(study, "study.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"measure", "-study", study}, &out, &errOut); err != nil {
+		t.Fatalf("measure: %v\n%s\n%s", err, out.String(), errOut.String())
+	}
+	runs, err := measure.ReadRuns(study)
+	if err != nil || len(runs) != 1 || len(runs[0].Records) != 4 {
+		t.Fatalf("runs %v, %v", runs, err)
+	}
+	for _, r := range runs[0].Records {
+		if r.Outcome == "" || r.Attempts != 1 {
+			t.Errorf("record %+v", r)
+		}
+	}
+	if err := run(context.Background(), []string{"extract", "-study", study}, &out, &errOut); err != nil {
+		t.Fatalf("extract: %v\n%s", err, errOut.String())
+	}
+	dirs, _ := filepath.Glob(filepath.Join(study, "activations", "*"))
+	if len(dirs) != 1 {
+		t.Fatalf("activation dirs %v", dirs)
+	}
+	for _, layer := range []int{1, 2} {
+		set, err := measure.LoadActivations(dirs[0], layer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(set.IDs) != 4 || len(set.X[0]) != 16 {
+			t.Errorf("layer %d: %d items of width %d, want 4 x 16", layer, len(set.IDs), len(set.X[0]))
+		}
+	}
+	// A second extract finds everything done.
+	out.Reset()
+	if err := run(context.Background(), []string{"extract", "-study", study}, &out, &errOut); err != nil || !strings.Contains(out.String(), "0 new, 4 already done") {
+		t.Errorf("second extract: %v, %q", err, out.String())
+	}
+}
