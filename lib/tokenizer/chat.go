@@ -160,7 +160,10 @@ var chatEnv = func() *exec.Environment {
 func compileTemplate(name, source string) (*exec.Template, error) {
 	// Like Python's Jinja with keep_trailing_newline=False, one trailing
 	// newline of the source is not part of the output.
-	source = normalizeTemplate(strings.TrimSuffix(source, "\n"))
+	source, err := normalizeTemplate(strings.TrimSuffix(source, "\n"))
+	if err != nil {
+		return nil, err
+	}
 	fs, err := loaders.NewFileSystemLoader("")
 	if err != nil {
 		return nil, err

@@ -72,8 +72,8 @@ func TestNormalizeTemplate(t *testing.T) {
 		{"lone brace", "a { b", "a { b"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if got := normalizeTemplate(c.in); got != c.want {
-				t.Errorf("normalizeTemplate(%q) = %q, want %q", c.in, got, c.want)
+			if got, err := normalizeTemplate(c.in); err != nil || got != c.want {
+				t.Errorf("normalizeTemplate(%q) = %q, %v; want %q", c.in, got, err, c.want)
 			}
 		})
 	}
@@ -142,6 +142,8 @@ func TestLoadChatTemplateErrors(t *testing.T) {
 		{"no chat_template", `{"bos_token": "<s>"}`, "chat_template: missing"},
 		{"bad bos_token", `{"bos_token": 3, "chat_template": "x"}`, "bos_token"},
 		{"syntax error", `{"chat_template": "{% if %}"}`, "chat_template"},
+		{"unterminated tag", `{"chat_template": "a\n{{ x"}`, "line 2: unterminated \"{{\""},
+		{"unterminated comment", `{"chat_template": "{# x"}`, "unterminated \"{#\""},
 		{"named list without default", `{"chat_template": [{"name": "tool_use", "template": "t"}]}`, "no template named \"default\""},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -61,3 +61,25 @@ func FuzzEncode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormalizeTemplate checks that the template rewrite never panics and
+// leaves text without tags unchanged (templates are outside input).
+//
+//	go test ./lib/tokenizer -run '^$' -fuzz FuzzNormalizeTemplate -fuzztime 30s
+func FuzzNormalizeTemplate(f *testing.F) {
+	for _, s := range []string{
+		"{{ 'a' + x | trim + 'b' }}", "{%- if not m.c|length == 1 %}x{% endif %}\n",
+		"{# c -#} {%+ raw %}{{ a|b }}{% endraw %}", "{{ f(x | g(1) | h)[0] | i }}", "{{", "{%", "{#", "{{ '",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := normalizeTemplate(s)
+		if !strings.Contains(s, "{") && (err != nil || out != s) {
+			t.Fatalf("text without tags changed: %q -> %q, %v", s, out, err)
+		}
+		if _, err := NewChatTemplate(s, "", ""); err != nil && strings.Contains(err.Error(), "panicked") {
+			t.Logf("gonja panicked (recovered): %v", err)
+		}
+	})
+}

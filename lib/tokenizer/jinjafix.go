@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -23,8 +24,9 @@ import (
 //   - comments are removed, with their whitespace control.
 //
 // Text and raw blocks are copied as they are. An expression it cannot
-// follow is left unchanged, for gonja to report.
-func normalizeTemplate(src string) string {
+// follow is left unchanged, for gonja to report; a tag or comment that never
+// closes is an error.
+func normalizeTemplate(src string) (string, error) {
 	out := make([]byte, 0, len(src)+len(src)/16)
 	i := 0
 	for i < len(src) {
@@ -52,8 +54,7 @@ func normalizeTemplate(src string) string {
 		if kind == '#' {
 			e := strings.Index(src[start:], "#}")
 			if e < 0 {
-				out = append(out, src[k:]...)
-				break
+				return "", unterminated(src, k)
 			}
 			end = start + e
 			if end > start && (src[end-1] == '-' || src[end-1] == '+') {
@@ -62,8 +63,7 @@ func normalizeTemplate(src string) string {
 		} else {
 			e, ok := tagEnd(src, start, closer)
 			if !ok {
-				out = append(out, src[k:]...)
-				break
+				return "", unterminated(src, k)
 			}
 			end = e
 		}
@@ -88,7 +88,10 @@ func normalizeTemplate(src string) string {
 		case kind == '#':
 			// dropped
 		case kind == '%' && tagKeyword(inner) == "raw":
-			stop := findEndRaw(src, next)
+			stop, err := findEndRaw(src, next)
+			if err != nil {
+				return "", err
+			}
 			out = append(out, src[k:stop]...)
 			i = stop
 			continue
@@ -115,7 +118,14 @@ func normalizeTemplate(src string) string {
 			}
 		}
 	}
-	return string(out)
+	return string(out), nil
+}
+
+// unterminated reports a tag that never closes, by line (gonja loops
+// forever on one).
+func unterminated(src string, k int) error {
+	line := 1 + strings.Count(src[:k], "\n")
+	return fmt.Errorf("line %d: unterminated %q", line, src[k:k+2])
 }
 
 // lstripLine removes the spaces and tabs that end out when nothing else
@@ -143,6 +153,7 @@ func trimRightSpace(out []byte) []byte {
 // tagEnd finds the end of a tag's contents: the offset of its closing
 // delimiter (or of the '-' / '+' before it), outside strings and brackets.
 func tagEnd(src string, i int, closer string) (int, bool) {
+	from := i
 	depth := 0
 	for i < len(src) {
 		c := src[i]
@@ -159,7 +170,7 @@ func tagEnd(src string, i int, closer string) (int, bool) {
 		case (c == ')' || c == ']' || c == '}') && depth > 0 && !(depth == 0 && strings.HasPrefix(src[i:], closer)):
 			depth--
 		case depth == 0 && strings.HasPrefix(src[i:], closer):
-			if i > 0 && (src[i-1] == '-' || src[i-1] == '+') {
+			if i > from && (src[i-1] == '-' || src[i-1] == '+') {
 				return i - 1, true
 			}
 			return i, true
@@ -183,11 +194,13 @@ func skipString(src string, i int) int {
 	return -1
 }
 
-func findEndRaw(src string, from int) int {
+// findEndRaw returns the offset just past the {% endraw %} tag that closes a
+// raw block whose contents start at from.
+func findEndRaw(src string, from int) (int, error) {
 	for i := from; i < len(src); {
 		k := strings.Index(src[i:], "{%")
 		if k < 0 {
-			return len(src)
+			break
 		}
 		k += i
 		start := k + 2
@@ -196,14 +209,17 @@ func findEndRaw(src string, from int) int {
 		}
 		end, ok := tagEnd(src, start, "%}")
 		if !ok {
-			return len(src)
+			return 0, unterminated(src, k)
+		}
+		if src[end] == '-' || src[end] == '+' {
+			end++
 		}
 		if tagKeyword(src[start:end]) == "endraw" {
-			return end
+			return end + 2, nil
 		}
-		i = end
+		i = end + 2
 	}
-	return len(src)
+	return 0, fmt.Errorf("line %d: raw block without endraw", 1+strings.Count(src[:from], "\n"))
 }
 
 func tagKeyword(inner string) string {
