@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -105,14 +106,21 @@ type PairSpec struct {
 }
 
 // ActiveLearningSpec configures an active-learning part (see lib/utility).
+// Strategy is one of ActiveStrategies; zero fields keep the strategy's
+// published defaults.
 type ActiveLearningSpec struct {
-	Strategy      string  `yaml:"strategy"`
-	InitialDegree int     `yaml:"initial_degree,omitempty"`
-	BatchSize     int     `yaml:"batch_size,omitempty"`
-	MaxBatches    int     `yaml:"max_batches,omitempty"`
-	StopSpearman  float64 `yaml:"stop_spearman,omitempty"`
-	Seed          int64   `yaml:"seed,omitempty"`
+	Strategy       string  `yaml:"strategy"`
+	InitialDegree  int     `yaml:"initial_degree,omitempty"`
+	BatchSize      int     `yaml:"batch_size,omitempty"`
+	MaxBatches     int     `yaml:"max_batches,omitempty"`
+	StopSpearman   float64 `yaml:"stop_spearman,omitempty"`
+	MaxPairs       int     `yaml:"max_pairs,omitempty"`
+	MaxComparisons int     `yaml:"max_comparisons,omitempty"`
+	Seed           int64   `yaml:"seed,omitempty"`
 }
+
+// ActiveStrategies are the strategy names a study may give.
+var ActiveStrategies = []string{"paper", "reference-study", "random", "info-gain"}
 
 // LoadStudy reads dir/study.yaml.
 func LoadStudy(dir string) (*Study, error) {
@@ -160,6 +168,14 @@ func (s *Study) validate() error {
 			return fmt.Errorf("%s: duplicate part name", where)
 		}
 		seen[p.Name] = true
+		if al := p.ActiveLearning; al != nil {
+			if p.Kind != template.PreRevealed && p.Kind != template.PostRevealed {
+				return fmt.Errorf("%s: active_learning needs a revealed kind, not %s", where, p.Kind)
+			}
+			if !slices.Contains(ActiveStrategies, al.Strategy) {
+				return fmt.Errorf("%s: active_learning.strategy %q is not one of %v", where, al.Strategy, ActiveStrategies)
+			}
+		}
 		switch p.Kind {
 		case template.PreRevealed, template.PostRevealed:
 			if !p.Pairs.Dense && p.Pairs.PerTask <= 0 && p.ActiveLearning == nil {
@@ -226,13 +242,55 @@ func (s *Study) LoadCatalog() (*template.Catalog, error) {
 }
 
 // RunConfigs expands the study into one RunConfig per (part, template).
-// Active-learning parts are skipped: their pairs come from the learner.
+// Active-learning parts are left out: see ActiveConfigs.
 func (s *Study) RunConfigs(tasks []task.Task, cat *template.Catalog) ([]RunConfig, error) {
+	all, err := s.expand(tasks, cat)
+	if err != nil {
+		return nil, err
+	}
 	var out []RunConfig
-	for pi, p := range s.Parts {
-		if p.ActiveLearning != nil {
-			continue
+	for _, c := range all {
+		if c.spec == nil {
+			out = append(out, c.cfg)
 		}
+	}
+	return out, nil
+}
+
+// ActiveConfig is one active-learning run of a study: the base config
+// (tasks, template, seeds; no pairs) and the part's learner settings.
+type ActiveConfig struct {
+	// PartName is the study part; Base.Part adds the template index.
+	PartName string
+	Base     RunConfig
+	Spec     ActiveLearningSpec
+}
+
+// ActiveConfigs lists the study's active-learning runs, one per template of
+// each part with an active_learning key. lib/utility.RunActive drives them.
+func (s *Study) ActiveConfigs(tasks []task.Task, cat *template.Catalog) ([]ActiveConfig, error) {
+	all, err := s.expand(tasks, cat)
+	if err != nil {
+		return nil, err
+	}
+	var out []ActiveConfig
+	for _, c := range all {
+		if c.spec != nil {
+			out = append(out, ActiveConfig{PartName: c.part, Base: c.cfg, Spec: *c.spec})
+		}
+	}
+	return out, nil
+}
+
+type expanded struct {
+	part string
+	cfg  RunConfig
+	spec *ActiveLearningSpec
+}
+
+func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, error) {
+	var out []expanded
+	for pi, p := range s.Parts {
 		ts := tasks
 		if p.Tasks.N > 0 {
 			var err error
@@ -250,24 +308,24 @@ func (s *Study) RunConfigs(tasks []task.Task, cat *template.Catalog) ([]RunConfi
 			return nil, fmt.Errorf("measure: study %s part %s: %w", s.Name, p.Name, err)
 		}
 		var pairs [][2]string
-		if p.Kind == template.PreRevealed || p.Kind == template.PostRevealed {
+		revealed := p.Kind == template.PreRevealed || p.Kind == template.PostRevealed
+		if revealed && p.ActiveLearning == nil {
 			pairs = p.Pairs.Make(ids)
 		}
 		for ti, t := range tpls {
 			cfg := RunConfig{
-				Study: s.Name, Part: p.Name, Model: s.Model, Template: t,
+				Study: s.Name, Part: p.Name, Model: s.Model, Template: t, Tasks: ids, Pairs: pairs,
 				Samples: p.Samples, Temperature: p.Temperature, MaxTokens: p.MaxTokens,
 				Seed:                  s.Seed*1_000_003 + int64(pi)*10_007 + int64(ti),
 				CompletionSeed:        s.Seed,
 				CompletionTemperature: p.CompletionTemperature, CompletionMaxTokens: p.CompletionMaxTokens,
 			}
-			if pairs != nil {
-				cfg.Pairs = pairs
-				cfg.Tasks = ids
-			} else {
-				cfg.Tasks = ids
+			if p.ActiveLearning != nil {
+				// Each template's learner gets its own part name, so its
+				// batch runs are told apart.
+				cfg.Part = fmt.Sprintf("%s-t%02d", p.Name, ti)
 			}
-			out = append(out, cfg)
+			out = append(out, expanded{part: p.Name, cfg: cfg, spec: p.ActiveLearning})
 		}
 	}
 	return out, nil
@@ -413,9 +471,20 @@ type StudyResult struct {
 	Configs   []RunConfig
 }
 
-// RunStudy runs or resumes every run of the study in dir. For a synth model
-// it also writes truth.json, the planted ground truth.
-func RunStudy(ctx context.Context, dir string, opts StudyOptions) (*StudyResult, error) {
+// StudyEnv is an opened study: its file, tasks, catalog, model and an
+// engine wired to the study's completion cache. Close it when done.
+type StudyEnv struct {
+	Study   *Study
+	Tasks   []task.Task
+	Catalog *template.Catalog
+	Model   model.Model
+	Engine  *Engine
+	cache   *CompletionCache
+}
+
+// OpenStudy loads the study in dir and opens its model (for a synth model it
+// also writes truth.json, the planted ground truth).
+func OpenStudy(dir string, opts StudyOptions) (*StudyEnv, error) {
 	s, err := LoadStudy(dir)
 	if err != nil {
 		return nil, err
@@ -437,19 +506,10 @@ func RunStudy(ctx context.Context, dir string, opts StudyOptions) (*StudyResult,
 			return nil, err
 		}
 	}
-	cfgs, err := s.RunConfigs(tasks, cat)
-	if err != nil {
-		return nil, err
-	}
-	want := map[string]bool{}
-	for _, p := range opts.Parts {
-		want[p] = true
-	}
 	cache, err := OpenCompletionCache(dir, m.Name())
 	if err != nil {
 		return nil, err
 	}
-	defer cache.Close()
 	byID := make(map[string]task.Task, len(tasks))
 	for _, t := range tasks {
 		byID[t.ID] = t
@@ -459,12 +519,38 @@ func RunStudy(ctx context.Context, dir string, opts StudyOptions) (*StudyResult,
 		conc = opts.Concurrency
 	}
 	eng := &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: conc, Progress: opts.Progress, Completions: cache}
+	return &StudyEnv{Study: s, Tasks: tasks, Catalog: cat, Model: m, Engine: eng, cache: cache}, nil
+}
+
+// RunsDir is where the study's runs are stored.
+func (e *StudyEnv) RunsDir() string { return filepath.Join(e.Study.dir, "runs") }
+
+// Close flushes the completion cache.
+func (e *StudyEnv) Close() error { return e.cache.Close() }
+
+// RunStudy runs or resumes every fixed-design run of the study in dir
+// (active-learning parts are driven by lib/utility.RunActive; the CLI does
+// both).
+func RunStudy(ctx context.Context, dir string, opts StudyOptions) (*StudyResult, error) {
+	env, err := OpenStudy(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer env.Close()
+	cfgs, err := env.Study.RunConfigs(env.Tasks, env.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, p := range opts.Parts {
+		want[p] = true
+	}
 	res := &StudyResult{}
 	for _, cfg := range cfgs {
 		if len(want) > 0 && !want[cfg.Part] {
 			continue
 		}
-		sum, err := eng.Run(ctx, filepath.Join(dir, "runs"), cfg)
+		sum, err := env.Engine.Run(ctx, env.RunsDir(), cfg)
 		res.Summaries = append(res.Summaries, sum)
 		res.Configs = append(res.Configs, cfg)
 		if opts.Log != nil {
@@ -506,24 +592,14 @@ func ActivationsDir(studyDir, modelName string) string {
 // completion taken from (or added to) the study's completion cache. It
 // returns the output directory.
 func ExtractStudy(ctx context.Context, dir string, opts StudyOptions) (string, error) {
-	s, err := LoadStudy(dir)
+	env, err := OpenStudy(dir, opts)
 	if err != nil {
 		return "", err
 	}
+	defer env.Close()
+	s, m, tasks := env.Study, env.Model, env.Tasks
 	if s.Extract == nil {
 		return "", fmt.Errorf("measure: %s: no extract key in study.yaml", filepath.Join(dir, "study.yaml"))
-	}
-	tasks, err := s.LoadTasks()
-	if err != nil {
-		return "", err
-	}
-	cat, err := s.LoadCatalog()
-	if err != nil {
-		return "", err
-	}
-	m, err := OpenModel(s.Model, tasks, cat)
-	if err != nil {
-		return "", err
 	}
 	am, ok := m.(model.ActivationModel)
 	if !ok {
@@ -535,12 +611,7 @@ func ExtractStudy(ctx context.Context, dir string, opts StudyOptions) (string, e
 			return "", err
 		}
 	}
-	cache, err := OpenCompletionCache(dir, m.Name())
-	if err != nil {
-		return "", err
-	}
-	defer cache.Close()
-	eng := &Engine{}
+	cache, eng := env.cache, env.Engine
 	items := make([]ExtractItem, 0, len(tasks))
 	for _, t := range tasks {
 		comp, err := cache.Get(ctx, m, CompletionKey{Task: t.ID, Seed: ex.CompletionSeed, Temperature: ex.CompletionTemperature, MaxTokens: ex.CompletionMaxTokens}, t.Prompt, eng.retry)

@@ -1,6 +1,7 @@
 // Command prefscope runs prefscope's long jobs from a terminal: measuring a
-// study (measure), generating the default synthetic study (simulate), and
-// assembling the weekly report (report). Progress goes to stderr, results
+// study (measure, including active-learning parts), capturing activations
+// (extract), fitting utilities (fit), generating the default synthetic
+// study (simulate), and assembling the weekly report (report). Progress goes to stderr, results
 // to stdout. Every flag falls back to a PREFSCOPE_* environment variable
 // (see lib/repo's env.go for the list).
 package main
@@ -37,6 +38,7 @@ func commands() []command {
 	return []command{
 		{"measure", "run or resume a study: prefscope measure -study DIR", cmdMeasure},
 		{"extract", "capture activations for a study's extract spec: prefscope extract -study DIR", cmdExtract},
+		{"fit", "fit Thurstonian utilities to every revealed run: prefscope fit -study DIR", cmdFit},
 		{"simulate", "run the default synthetic study (generated in seconds)", cmdSimulate},
 		{"report", "assemble reports/<date>/highlights.md from the section files", cmdReport},
 	}

@@ -204,3 +204,70 @@ func TestStudyUnknownKeyNamesFileAndLine(t *testing.T) {
 		t.Fatalf("error %v, want one naming study.yaml, line 9 and the key", err)
 	}
 }
+
+func TestActiveLearningPartAndFit(t *testing.T) {
+	dir := t.TempDir()
+	study := `name: al
+model: {kind: synth, seed: 3}
+tasks: {default: true}
+seed: 2
+parts:
+  - name: fixed
+    kind: pre_revealed
+    tasks: {n: 40, seed: 1}
+    templates: {sample: 2, seed: 1}
+    pairs: {per_task: 6, seed: 1}
+    samples: 1
+    temperature: 1
+  - name: learner
+    kind: pre_revealed
+    tasks: {n: 40, seed: 1}
+    templates: {sample: 1, seed: 3}
+    samples: 1
+    temperature: 1
+    active_learning: {strategy: info-gain, batch_size: 40, max_pairs: 160, max_comparisons: 200, seed: 5}
+`
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(study), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"measure", "-study", dir}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatalf("measure: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "learner-t00: info-gain") {
+		t.Fatalf("no active-learning line in:\n%s", out.String())
+	}
+	utilities := filepath.Join(dir, "active", "learner-t00", "utilities.csv")
+	if _, err := os.Stat(utilities); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := os.ReadFile(utilities)
+	// Resuming makes no new calls and reproduces the learner's fit.
+	out.Reset()
+	if err := run(context.Background(), []string{"measure", "-study", dir}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "(0 now)") {
+		t.Errorf("resume made calls:\n%s", out.String())
+	}
+	if again, _ := os.ReadFile(utilities); !bytes.Equal(first, again) {
+		t.Error("resumed active learning gave different utilities")
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"fit", "-study", dir, "-parts", "fixed"}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "fitted 2 runs") {
+		t.Errorf("fit output:\n%s", out.String())
+	}
+	runs, _ := measure.ReadRuns(dir)
+	fitted := 0
+	for _, r := range runs {
+		if _, err := os.Stat(filepath.Join(r.Dir, "utilities.csv")); err == nil {
+			fitted++
+		}
+	}
+	if fitted != 2 {
+		t.Errorf("%d runs have utilities.csv, want 2", fitted)
+	}
+}

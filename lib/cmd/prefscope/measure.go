@@ -50,7 +50,11 @@ func measureStudy(ctx context.Context, dir string, parts []string, conc int, std
 	if filepath.Base(dir) == "study.yaml" {
 		dir = filepath.Dir(dir)
 	}
-	res, err := measure.RunStudy(ctx, dir, measure.StudyOptions{Parts: parts, Progress: stderr, Log: stdout, Concurrency: conc})
+	opts := measure.StudyOptions{Parts: parts, Progress: stderr, Log: stdout, Concurrency: conc}
+	res, err := measure.RunStudy(ctx, dir, opts)
+	if err == nil {
+		err = runActiveParts(ctx, dir, parts, opts, stdout)
+	}
 	if res != nil && len(res.Summaries) > 0 {
 		fmt.Fprintln(stdout)
 		fmt.Fprintln(stdout, "Parse rates by template field:")

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/template"
+	"github.com/prefscope/prefscope/lib/utility"
+)
+
+func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	study := fs.String("study", envDefault("PREFSCOPE_STUDY", ""), "study directory (env PREFSCOPE_STUDY)")
+	parts := fs.String("parts", "", "comma-separated part names to fit (default all revealed parts)")
+	caseV := fs.Bool("case-v", false, "equal sigma for every task (Thurstone Case V) instead of the default log-sigma prior")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *study == "" {
+		return fmt.Errorf("fit: -study is required")
+	}
+	runs, err := measure.ReadRuns(*study)
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, p := range splitList(*parts) {
+		want[p] = true
+	}
+	opts := &utility.FitOptions{EqualSigma: *caseV}
+	n := 0
+	for _, r := range runs {
+		k := r.File.Config.Template.Kind
+		if k != template.PreRevealed && k != template.PostRevealed || len(want) > 0 && !want[r.File.Config.Part] {
+			continue
+		}
+		u, counts, err := utility.FitRun(r, opts)
+		if err != nil {
+			return err
+		}
+		if err := utility.WriteRunFit(r.Dir, u, counts); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %d tasks, %d choices (%d refusals, %d unparseable not fitted), %d iterations, %s\n",
+			r.File.ID, len(u.Mu), counts.Choices, counts.Refusals, counts.Unparseable, u.Iterations, u.Status)
+		n++
+	}
+	fmt.Fprintf(stdout, "fitted %d runs; utilities.csv and fit.yaml in each run directory under %s\n", n, filepath.Join(*study, "runs"))
+	return nil
+}
+
+func writeFit(dir string, u *utility.Utilities, c utility.RunCounts) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return utility.WriteRunFit(dir, u, c)
+}
