@@ -5,12 +5,12 @@
 #
 # usage: scripts/bench-thurstonian.sh [sizes...]   (default: 1000 5000 10000)
 # env:   PYTHON (default /usr/bin/python3), BASELINE (default
-#        /work/shared/baselines/thurstonian_baseline.py), BENCHTIME (default 5x),
+#        ../shared/baselines/thurstonian_baseline.py beside the repository), BENCHTIME (default 5x),
 #        CPU (GOMAXPROCS values, default 1,2: one core like numpy, and both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-/usr/bin/python3}
-BASELINE=${BASELINE:-/work/shared/baselines/thurstonian_baseline.py}
+BASELINE=${BASELINE:-$(cd .. && pwd)/shared/baselines/thurstonian_baseline.py}
 BENCHTIME=${BENCHTIME:-5x}
 CPU=${CPU:-1,2}
 sizes=("$@")
