@@ -58,6 +58,12 @@ type Part struct {
 	Tasks SampleSpec `yaml:"tasks,omitempty"`
 	// Templates chooses the part's templates.
 	Templates TemplateSpec `yaml:"templates"`
+	// TaskOrder, when set, overrides every template's task_order: canonical,
+	// reversed or random (per pair, seeded). Explicitly listed templates and
+	// grid bases without a task_order get random, the default, because a
+	// fixed order turns position bias into a utility bias shared by every
+	// run with that order.
+	TaskOrder string `yaml:"task_order,omitempty"`
 	// Pairs chooses the pairs (revealed kinds).
 	Pairs       PairSpec `yaml:"pairs,omitempty"`
 	Samples     int      `yaml:"samples"`
@@ -332,12 +338,31 @@ func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, er
 }
 
 func (p Part) templates(cat *template.Catalog) ([]template.Template, error) {
+	tpls, err := p.chooseTemplates(cat)
+	if err != nil {
+		return nil, err
+	}
+	for i := range tpls {
+		if p.TaskOrder != "" {
+			tpls[i].Fields.TaskOrder = p.TaskOrder
+		}
+		if err := cat.Validate(tpls[i]); err != nil {
+			return nil, fmt.Errorf("template %d: %w", i, err)
+		}
+	}
+	return tpls, nil
+}
+
+func (p Part) chooseTemplates(cat *template.Catalog) ([]template.Template, error) {
 	t := p.Templates
 	switch {
 	case len(t.List) > 0:
 		for i := range t.List {
 			if t.List[i].Kind == "" {
 				t.List[i].Kind = p.Kind
+			}
+			if t.List[i].Fields.TaskOrder == "" {
+				t.List[i].Fields.TaskOrder = template.OrderRandom
 			}
 			if err := cat.Validate(t.List[i]); err != nil {
 				return nil, fmt.Errorf("templates.list[%d]: %w", i, err)
@@ -354,16 +379,28 @@ func (p Part) templates(cat *template.Catalog) ([]template.Template, error) {
 			for _, sc := range t.Grid.Scales {
 				n := 0
 				base := template.Template{Kind: k, Fields: t.Grid.Base, Scale: sc}
+				seen := map[string]bool{}
 				for _, cand := range cat.Generate(k, sc) {
-					// Match on the fields this kind varies, other than phrasing.
+					// Match on the fields this kind varies, other than phrasing
+					// and task order (set from the base below).
 					match := true
 					for _, f := range cat.Factors(k) {
-						if f.Name != template.FieldPhrasing && cand.Tag(f.Name) != base.Tag(f.Name) {
+						if f.Name != template.FieldPhrasing && f.Name != template.FieldTaskOrder && cand.Tag(f.Name) != base.Tag(f.Name) {
 							match = false
 						}
 					}
-					if match {
-						cand.Fields.Seed = t.Grid.Base.Seed
+					if !match {
+						continue
+					}
+					cand.Fields.Seed = t.Grid.Base.Seed
+					if k == template.PreRevealed || k == template.PostRevealed {
+						cand.Fields.TaskOrder = t.Grid.Base.TaskOrder
+						if cand.Fields.TaskOrder == "" {
+							cand.Fields.TaskOrder = template.OrderRandom
+						}
+					}
+					if !seen[cand.ID()] {
+						seen[cand.ID()] = true
 						out = append(out, cand)
 						n++
 					}

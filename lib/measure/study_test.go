@@ -1,0 +1,90 @@
+package measure
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prefscope/prefscope/lib/template"
+)
+
+func loadTestStudy(t *testing.T, yaml string) (*Study, []RunConfig, error) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadStudy(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	tasks, err := s.LoadTasks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := s.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgs, err := s.RunConfigs(tasks, cat)
+	return s, cfgs, err
+}
+
+func TestStudyTaskOrder(t *testing.T) {
+	head := "name: s\nmodel: {kind: synth}\ntasks: {default: true}\nparts:\n"
+	cases := []struct {
+		name string
+		part string
+		want []string // task_order of each run
+	}{
+		{"sampled templates keep their level", `  - {name: a, kind: pre_revealed, templates: {sample: 4, seed: 1}, pairs: {per_task: 2}, samples: 1}`, []string{"", "", "", ""}},
+		{"part override", `  - {name: a, kind: pre_revealed, task_order: random, templates: {sample: 3, seed: 1}, pairs: {per_task: 2}, samples: 1}`, []string{"random", "random", "random"}},
+		{"listed template defaults to random", `  - {name: a, kind: pre_revealed, templates: {list: [{fields: {instruction_position: before, response_format: xml, phrasing: prefer, language: en, task_labels: number}}]}, pairs: {per_task: 2}, samples: 1}`, []string{"random"}},
+		{"grid base without order is random", `  - {name: a, kind: pre_revealed, templates: {grid: {scales: [""], base: {instruction_position: before, response_format: plain, language: fr, task_labels: letter}}}, pairs: {per_task: 2}, samples: 1}`, []string{"random", "random", "random"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, cfgs, err := loadTestStudy(t, head+c.part+"\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cfgs) != len(c.want) {
+				t.Fatalf("%d runs, want %d", len(cfgs), len(c.want))
+			}
+			for i, cfg := range cfgs {
+				got := cfg.Template.Fields.TaskOrder
+				if c.want[i] == "" {
+					if got != template.OrderCanonical && got != template.OrderReversed {
+						t.Errorf("run %d: task_order %q", i, got)
+					}
+				} else if got != c.want[i] {
+					t.Errorf("run %d: task_order %q, want %q", i, got, c.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestStudyErrors(t *testing.T) {
+	head := "name: s\nmodel: {kind: synth}\ntasks: {default: true}\nparts:\n"
+	cases := []struct {
+		name, body, want string
+	}{
+		{"unknown key", head + "  - {name: a, kind: pre_revealed, templates: {sample: 1}, pairs: {dense: true}, samples: 1, tempreature: 1}\n", "line 5"},
+		{"no pairs", head + "  - {name: a, kind: pre_revealed, templates: {sample: 1}, samples: 1}\n", "needs pairs"},
+		{"two template choices", head + "  - {name: a, kind: pre_stated, templates: {sample: 1, grid: {scales: [1-5]}}, samples: 1}\n", "exactly one of"},
+		{"bad strategy", head + "  - {name: a, kind: pre_revealed, templates: {sample: 1}, samples: 1, active_learning: {strategy: psychic}}\n", "not one of"},
+		{"active learning on ratings", head + "  - {name: a, kind: pre_stated, templates: {sample: 1, scale: 1-5}, samples: 1, active_learning: {strategy: paper}}\n", "revealed kind"},
+		{"bad task order", head + "  - {name: a, kind: pre_revealed, task_order: sideways, templates: {sample: 1}, pairs: {dense: true}, samples: 1}\n", "task_order"},
+		{"duplicate part", head + "  - {name: a, kind: pre_stated, templates: {sample: 1, scale: 1-5}, samples: 1}\n  - {name: a, kind: pre_stated, templates: {sample: 1, scale: 1-5}, samples: 1}\n", "duplicate part"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := loadTestStudy(t, c.body)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want %q", err, c.want)
+			}
+		})
+	}
+}
