@@ -276,10 +276,15 @@ var newMethod = func() optimize.Method {
 // problem evaluates F and its gradient in the optimiser's coordinates
 // x = (μ_0..μ_{n-1}, t_0..t_{n-1}), t absent under Case V.
 type problem struct {
-	n           int
-	pi, pj      []int32
-	wi, wj      []float64
-	need        []uint8
+	n      int
+	pi, pj []int32
+	wi, wj []float64
+	// The objective loops over directed outcomes (winner a, loser b, weight
+	// w): a pair with wins on both sides gives two. Every outcome is then
+	// one log Φ with no branch on which side won, which the CPU cannot
+	// predict when each pair has one sample.
+	da, db      []int32
+	dw          []float64
 	comparisons float64
 	equal       bool
 	s0, logS0   float64
@@ -304,18 +309,18 @@ type problem struct {
 func newProblem(d *Data, o *FitOptions) *problem {
 	m := len(d.pairs)
 	p := &problem{n: d.n, pi: make([]int32, m), pj: make([]int32, m),
-		wi: make([]float64, m), wj: make([]float64, m), need: make([]uint8, m),
+		wi: make([]float64, m), wj: make([]float64, m),
 		equal: o.EqualSigma, s0: o.StartSigma, logS0: math.Log(o.StartSigma)}
 	for k, pr := range d.pairs {
 		p.pi[k], p.pj[k] = int32(pr.I), int32(pr.J)
 		p.wi[k], p.wj[k] = pr.WinsI, pr.WinsJ
+		p.comparisons += pr.WinsI + pr.WinsJ
 		if pr.WinsI != 0 {
-			p.need[k] |= 1
+			p.da, p.db, p.dw = append(p.da, int32(pr.I)), append(p.db, int32(pr.J)), append(p.dw, pr.WinsI)
 		}
 		if pr.WinsJ != 0 {
-			p.need[k] |= 2
+			p.da, p.db, p.dw = append(p.da, int32(pr.J)), append(p.db, int32(pr.I)), append(p.dw, pr.WinsJ)
 		}
-		p.comparisons += pr.WinsI + pr.WinsJ
 	}
 	lo, hi := math.Log(o.SigmaMin), math.Log(o.SigmaMax)
 	p.c, p.h = (lo+hi)/2, (hi-lo)/2
@@ -456,7 +461,7 @@ func (p *problem) eval(x, grad []float64) float64 {
 			p.dls[i] = p.h * (1 - th*th)
 		}
 	}
-	m := len(p.pi)
+	m := len(p.da)
 	if p.workers == 1 {
 		p.fparts[0] = p.chunk(mu, 0, m, p.bufs[0], grad != nil)
 	} else {
@@ -527,39 +532,40 @@ func (p *problem) chunk(mu []float64, lo, hi int, buf []float64, wantGrad bool) 
 	}
 	inv0 := 1 / math.Sqrt(2*p.s0*p.s0)
 	var f float64
-	pi, pj, wi, wj, need := p.pi[lo:hi], p.pj[lo:hi], p.wi[lo:hi], p.wj[lo:hi], p.need[lo:hi]
-	for k := range pi {
-		i, j := pi[k], pj[k]
-		inv := inv0 // 1/√(σᵢ²+σⱼ²)
-		if !p.equal {
-			inv = 1 / math.Sqrt(p.sig2[i]+p.sig2[j])
+	// Locals, not fields: the stores into gmu and gls would otherwise make
+	// the compiler reload p's slices on every outcome.
+	sig2, equal := p.sig2, p.equal
+	da, db, dw := p.da[lo:hi], p.db[lo:hi], p.dw[lo:hi]
+	db, dw = db[:len(da)], dw[:len(da)]
+	for k := range da {
+		a, b := da[k], db[k]
+		inv := inv0 // 1/√(σ_a²+σ_b²)
+		var sa, sb float64
+		if !equal {
+			sa, sb = sig2[a], sig2[b]
+			inv = 1 / math.Sqrt(sa+sb)
 		}
-		z := (mu[i] - mu[j]) * inv
-		var lpI, lpJ, rI, rJ float64
+		z := (mu[a] - mu[b]) * inv
+		var lp, r float64
 		if z > -tabZ && z < tabZ {
-			nd := need[k]
-			if nd&1 != 0 {
-				lpI, rI = lphi(z)
-			}
-			if nd&2 != 0 {
-				lpJ, rJ = lphi(-z)
-			}
+			lp, r = lphi(z)
 		} else {
-			lpI, lpJ, rI, rJ = pairTerms(z, int(need[k]))
+			lp, _, r, _ = pairTerms(z, 1)
 		}
-		f -= wi[k]*lpI + wj[k]*lpJ
+		w := dw[k]
+		f -= w * lp
 		if !wantGrad {
 			continue
 		}
-		g := wj[k]*rJ - wi[k]*rI // dF/dz
+		g := -w * r // dF/dz
 		gs := g * inv
-		gmu[i] += gs
-		gmu[j] -= gs
+		gmu[a] += gs
+		gmu[b] -= gs
 		if gls != nil {
-			// dz/dlog σᵢ = -z σᵢ²/(σᵢ²+σⱼ²)
+			// dz/dlog σ_a = -z σ_a²/(σ_a²+σ_b²)
 			hz := g * z * inv * inv
-			gls[i] -= hz * p.sig2[i]
-			gls[j] -= hz * p.sig2[j]
+			gls[a] -= hz * sa
+			gls[b] -= hz * sb
 		}
 	}
 	return f
