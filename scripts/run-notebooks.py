@@ -3,7 +3,7 @@
 
 This is the notebook runner behind `make highlights` and `make test`
 (scripts/run-notebooks.sh picks the Python and the environment). It executes
-each notebook with nbclient, the engine behind `jupyter nbconvert --execute`,
+each notebook with nbconvert's ExecutePreprocessor (`jupyter nbconvert --execute`),
 in the notebook's own directory, writes the executed copy under the output
 directory (never over the source), and checks every cell's outputs as soon as
 the cell finishes.
@@ -146,7 +146,9 @@ def scan_notebook(nb):
 
 def execute_notebook(path, out_path, timeout, kernel_log):
     """Executes one notebook, saving the executed copy to out_path."""
-    from nbclient import NotebookClient  # only needed when executing
+    # nbconvert's ExecutePreprocessor is what `jupyter nbconvert --execute`
+    # runs; calling it here adds a check after every cell.
+    from nbconvert.preprocessors import ExecutePreprocessor
 
     nb = nbformat.read(path, as_version=4)
     kernel = nb.metadata.get("kernelspec", {}).get("name", "gonb")
@@ -154,15 +156,14 @@ def execute_notebook(path, out_path, timeout, kernel_log):
     def on_cell_executed(cell, cell_index, execute_reply):
         check_cell(cell, cell_index)
 
-    client = NotebookClient(
-        nb,
+    client = ExecutePreprocessor(
         timeout=timeout,
         startup_timeout=120,
         kernel_name=kernel,
         allow_errors=True,  # check_cell decides, and stops at the first failure
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
         on_cell_executed=on_cell_executed,
     )
+    resources = {"metadata": {"path": os.path.dirname(os.path.abspath(path))}}
     # The GoNB kernel logs verbosely to the stderr it inherits; send that (and
     # nbclient's own log) to kernel_log so the terminal shows only results.
     saved_stderr = os.dup(2)
@@ -171,7 +172,7 @@ def execute_notebook(path, out_path, timeout, kernel_log):
         log.flush()
         os.dup2(log.fileno(), 2)
         try:
-            client.execute()
+            client.preprocess(nb, resources)
         finally:
             os.dup2(saved_stderr, 2)
             os.close(saved_stderr)

@@ -11,7 +11,7 @@
 #   PREFSCOPE_CELL_TIMEOUT  per-cell timeout in seconds (default 1800)
 #   PREFSCOPE_NB_OUT        where executed copies and kernel.log go
 #                           (default .cache/notebooks, ignored by git)
-#   PYTHON                  Python with nbclient (default: /usr/bin/python3)
+#   PYTHON                  Python with nbconvert (default: /usr/bin/python3)
 #
 # Cells run with cwd = the notebook's directory, PREFSCOPE_ROOT = the
 # repository root, and GOPROXY=off: a cell never downloads anything.
@@ -37,13 +37,13 @@ export GOPROXY=off
 
 py=""
 for cand in ${PYTHON:-} /usr/bin/python3 python3; do
-	if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import nbclient, nbformat' >/dev/null 2>&1; then
+	if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import nbconvert, nbclient, nbformat' >/dev/null 2>&1; then
 		py="$cand"
 		break
 	fi
 done
 if [[ -z "$py" ]]; then
-	echo "run-notebooks: no Python with nbclient and nbformat; run 'make setup'" >&2
+	echo "run-notebooks: no Python with nbconvert, nbclient and nbformat; run 'make setup'" >&2
 	exit 2
 fi
 

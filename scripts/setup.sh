@@ -104,12 +104,12 @@ nbconvert_version=""
 jupyter_ok() {
 	command -v jupyter >/dev/null 2>&1 &&
 		nbconvert_version="$(jupyter nbconvert --version 2>/dev/null)" &&
-		pick_python nbclient nbformat jupyter_client >/dev/null
+		pick_python nbconvert nbclient nbformat jupyter_client >/dev/null
 }
 science_ok() { pick_python numpy scipy sklearn >/dev/null; }
 
 if jupyter_ok; then
-	ok "jupyter nbconvert $nbconvert_version, nbclient in $(pick_python nbclient nbformat jupyter_client)"
+	ok "jupyter nbconvert $nbconvert_version, nbclient in $(pick_python nbconvert nbclient nbformat jupyter_client)"
 elif can_apt; then
 	mapfile -t missing < <(deb_missing "${jupyter_debs[@]}")
 	[[ ${#missing[@]} -gt 0 ]] || missing=("${jupyter_debs[@]}")
