@@ -108,6 +108,17 @@ func records(t *testing.T, dir string) map[string]string {
 	return out
 }
 
+// storedLines counts the lines in every run's measurements.jsonl.
+func storedLines(dir string) int {
+	files, _ := filepath.Glob(filepath.Join(dir, "runs", "*", "measurements.jsonl"))
+	n := 0
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		n += bytes.Count(b, []byte{'\n'})
+	}
+	return n
+}
+
 func TestKillAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the CLI as a subprocess several times")
@@ -125,21 +136,35 @@ func TestKillAndResume(t *testing.T) {
 
 	dir := newStudy(t)
 	r := rand.New(rand.NewPCG(1, 2))
+	// Kill each resumed process once the store has grown past a random
+	// target between what it held and the full count, so every kill lands
+	// mid-run whatever the machine's speed.
 	kills, midRun := 0, 0
 	prev := 0
-	for i := 0; i < 10; i++ {
+	for i := 0; i < 8 && prev < len(want)*9/10; i++ {
+		target := prev + 1 + r.IntN((len(want)-prev)/3+1)
 		cmd := cli("measure", "-study", dir)
 		var buf bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &buf, &buf
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Kill at a random point of what an uninterrupted run takes.
-		time.Sleep(time.Duration((0.08 + 0.15*r.Float64()) * float64(full)))
-		if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
-			kills++
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+	poll:
+		for {
+			select {
+			case <-exited:
+				break poll
+			case <-time.After(time.Millisecond):
+				if storedLines(dir) >= target {
+					cmd.Process.Signal(syscall.SIGKILL)
+					kills++
+					<-exited
+					break poll
+				}
+			}
 		}
-		cmd.Wait()
 		n := len(records(t, dir))
 		if n > prev && n < len(want) {
 			midRun++
