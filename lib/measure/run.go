@@ -304,3 +304,41 @@ func sanitize(s string) string {
 		return '_'
 	}, s)
 }
+
+// CurrentRuns reads the stored runs that the study's current study.yaml
+// expands to, in the study's order. Runs left from an earlier version of the
+// file (a changed part gets a new run id) stay on disk but are not returned;
+// other counts them. Runs not yet measured are missing from the result.
+func CurrentRuns(studyDir string) (runs []*Run, other int, err error) {
+	s, err := LoadStudy(studyDir)
+	if err != nil {
+		return nil, 0, err
+	}
+	tasks, err := s.LoadTasks()
+	if err != nil {
+		return nil, 0, err
+	}
+	cat, err := s.LoadCatalog()
+	if err != nil {
+		return nil, 0, err
+	}
+	cfgs, err := s.RunConfigs(tasks, cat)
+	if err != nil {
+		return nil, 0, err
+	}
+	stored, err := ReadRuns(studyDir)
+	if err != nil {
+		return nil, 0, err
+	}
+	byID := make(map[string]*Run, len(stored))
+	for _, r := range stored {
+		byID[r.File.ID] = r
+	}
+	for _, c := range cfgs {
+		if r, ok := byID[c.ID()]; ok {
+			runs = append(runs, r)
+			delete(byID, c.ID())
+		}
+	}
+	return runs, len(byID), nil
+}

@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,5 +87,36 @@ func TestStudyErrors(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestCurrentRunsIgnoresStaleRuns(t *testing.T) {
+	dir := t.TempDir()
+	write := func(samples string) {
+		y := "name: s\nmodel: {kind: synth, seed: 1}\ntasks: {default: true}\nparts:\n  - {name: a, kind: pre_stated, tasks: {n: 8, seed: 1}, templates: {sample: 2, seed: 1, scale: 1-5}, samples: " + samples + ", temperature: 1}\n"
+		if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("1")
+	if _, err := RunStudy(context.Background(), dir, StudyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	write("2") // a changed part: new run ids; the old runs stay on disk
+	if _, err := RunStudy(context.Background(), dir, StudyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := ReadRuns(dir)
+	runs, other, err := CurrentRuns(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 4 || len(runs) != 2 || other != 2 {
+		t.Fatalf("%d stored, %d current, %d other; want 4, 2, 2", len(all), len(runs), other)
+	}
+	for _, r := range runs {
+		if r.File.Config.Samples != 2 {
+			t.Errorf("run %s has samples %d, want the current 2", r.File.ID, r.File.Config.Samples)
+		}
 	}
 }

@@ -25,9 +25,12 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *study == "" {
 		return fmt.Errorf("fit: -study is required")
 	}
-	runs, err := measure.ReadRuns(*study)
+	runs, other, err := measure.CurrentRuns(*study)
 	if err != nil {
 		return err
+	}
+	if other > 0 {
+		fmt.Fprintf(stderr, "fit: %d stored runs from earlier versions of study.yaml are not fitted\n", other)
 	}
 	want := map[string]bool{}
 	for _, p := range splitList(*parts) {
