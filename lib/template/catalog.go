@@ -115,7 +115,10 @@ type languageFile struct {
 }
 
 type parserFile struct {
-	Refusals      []string `yaml:"refusals"`
+	Refusals []string `yaml:"refusals"`
+	// NotRefusals are phrases that contain a refusal phrase but are not
+	// refusals ("I can't wait to do Task A"); they are masked first.
+	NotRefusals   []string `yaml:"not_refusals"`
 	AnswerMarkers []string `yaml:"answer_markers"`
 	MarkerLinks   []string `yaml:"marker_links"`
 	ChoiceCues    []string `yaml:"choice_cues"`

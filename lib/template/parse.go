@@ -15,8 +15,8 @@ import (
 // lexicon is the parsers' word lists, merged over the catalog's languages
 // (a model may answer a French prompt in English) and normalised.
 type lexicon struct {
-	refusals, markers, markerLinks, choiceCues, ratingCues, negations, rangeLinks, outOf []string
-	labelWords                                                                           []string
+	refusals, notRefusals, markers, markerLinks, choiceCues, ratingCues, negations, rangeLinks, outOf []string
+	labelWords                                                                                        []string
 	// scales maps a scale id to, per option index, the option in every language.
 	scales map[string][][]string
 }
@@ -34,6 +34,7 @@ func (c *Catalog) buildLexicon() *lexicon {
 	for _, l := range c.file.Languages {
 		p := l.Parser
 		add(&lx.refusals, p.Refusals)
+		add(&lx.notRefusals, p.NotRefusals)
 		add(&lx.markers, p.AnswerMarkers)
 		add(&lx.markerLinks, p.MarkerLinks)
 		add(&lx.choiceCues, p.ChoiceCues)
@@ -125,6 +126,17 @@ func findAll(text, phrase string) []int {
 		from = pos + size
 	}
 	return out
+}
+
+// refuses reports whether text holds a refusal phrase once the phrases
+// that only look like refusals ("i can't wait") are blanked out.
+func (lx *lexicon) refuses(text string) bool {
+	for _, p := range lx.notRefusals {
+		for _, pos := range findAll(text, p) {
+			text = text[:pos] + strings.Repeat(" ", len(p)) + text[pos+len(p):]
+		}
+	}
+	return containsAny(text, lx.refusals)
 }
 
 func containsAny(text string, phrases []string) bool {
@@ -366,7 +378,7 @@ func decide(text string, cands [][]string, keys, cues []string, lx *lexicon) (in
 			return i, ""
 		}
 	}
-	refusal := containsAny(text, lx.refusals)
+	refusal := lx.refuses(text)
 	// 3. A single candidate mentioned, without a refusal.
 	if len(ms) > 0 && !refusal {
 		one := true
@@ -425,7 +437,8 @@ func choiceAliases(labels []string, lx *lexicon) (cands [][]string, keys []strin
 //     (within 300 bytes) wins;
 //  4. if only one label is mentioned and no refusal phrase appears, it wins;
 //  5. a refusal phrase ("I can't", "as an AI", "je ne peux pas", "no tengo
-//     preferencias", ...) makes it a refusal;
+//     preferencias", ...) makes it a refusal; phrases that only contain one
+//     ("I can't wait", "no puedo esperar") are blanked out first;
 //  6. anything else, such as both labels with no statement or cue, is
 //     unparseable.
 func ParseChoice(p Prompt, resp model.Response) Parsed {
@@ -617,7 +630,7 @@ func decideNumber(text string, options []string, lx *lexicon) (int, Outcome) {
 			return i, outcomeIfNone(i)
 		}
 	}
-	refusal := containsAny(text, lx.refusals)
+	refusal := lx.refuses(text)
 	if refusal {
 		return -1, OutcomeRefusal
 	}

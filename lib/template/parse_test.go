@@ -59,6 +59,12 @@ func TestParseChoice(t *testing.T) {
 		{"other language label", en, resp("Tâche B"), B},
 		{"accent dropped", fr, resp("Je choisis la tache A"), A},
 		{"Task 10 is not Task 1", enNum, resp("Task 10 please"), U},
+		// Phrases that contain a refusal phrase but are not refusals.
+		{"can't wait", en, resp("I can't wait to do Task A!"), A},
+		{"can't help but", en, resp("I can't help but lean to Task B."), B},
+		{"french can't wait", fr, resp("Je ne peux pas attendre de faire la Tâche B."), B},
+		{"spanish can't wait", es, resp("¡No puedo esperar a hacer la Tarea 1!"), A},
+		{"a real refusal next to a masked phrase", en, resp("I can't wait... but I can't choose between these."), R},
 		// Rule 2: answer statements, the last one wins.
 		{"answer line after discussion", en, resp("Task A is about poems, Task B is maths.\nAnswer: Task B"), B},
 		{"my final answer is", en, resp("Both Task A and Task B are fine; my final answer is Task A."), A},
