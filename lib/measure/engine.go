@@ -27,6 +27,13 @@ type Engine struct {
 	Tasks map[string]task.Task
 	// Concurrency bounds calls in flight; 0 means 8.
 	Concurrency int
+	// BatchSize > 1 sends calls in groups of that size through ChatBatch
+	// when the model implements model.BatchModel (local weights: one batched
+	// forward pass instead of one per call). Concurrency then bounds batches
+	// in flight. A batched model's reply can depend slightly on its batch
+	// neighbours (padding changes the rounding), so a resumed run is only
+	// identical to an uninterrupted one for models whose replies do not.
+	BatchSize int
 	// Retries per call after a model error (server fault, timeout); 0 means 3.
 	// Backoff doubles from RetryDelay (0 means 200ms).
 	Retries    int
@@ -137,7 +144,12 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 	bar := newProgress(e.Progress, id, len(todo))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan call)
+	bm, batched := e.Model.(model.BatchModel)
+	size := 1
+	if batched && e.BatchSize > 1 {
+		size = e.BatchSize
+	}
+	jobs := make(chan []call)
 	type result struct {
 		rec Record
 		err error
@@ -149,21 +161,30 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range jobs {
-				rec, err := e.do(ctx, cfg, c, cache)
-				select {
-				case results <- result{rec, err, c}:
-				case <-ctx.Done():
-					return
+			for group := range jobs {
+				var recs []Record
+				var errs []error
+				if size > 1 {
+					recs, errs = e.doBatch(ctx, bm, cfg, group, cache)
+				} else {
+					rec, err := e.do(ctx, cfg, group[0], cache)
+					recs, errs = []Record{rec}, []error{err}
+				}
+				for i, c := range group {
+					select {
+					case results <- result{recs[i], errs[i], c}:
+					case <-ctx.Done():
+						return
+					}
 				}
 			}
 		}()
 	}
 	go func() {
 		defer close(jobs)
-		for _, c := range todo {
+		for start := 0; start < len(todo); start += size {
 			select {
-			case jobs <- c:
+			case jobs <- todo[start:min(start+size, len(todo))]:
 			case <-ctx.Done():
 				return
 			}
@@ -244,8 +265,15 @@ func (e *Engine) calls(cfg RunConfig) ([]call, error) {
 	return out, nil
 }
 
-// do renders, sends (with retries) and parses one call.
-func (e *Engine) do(ctx context.Context, cfg RunConfig, c call, cache *CompletionCache) (Record, error) {
+// prepared is a call rendered and ready to send.
+type prepared struct {
+	rec    Record
+	prompt template.Prompt
+	req    model.Request
+}
+
+// prepare renders one call (fetching completions first for post-task kinds).
+func (e *Engine) prepare(ctx context.Context, cfg RunConfig, c call, cache *CompletionCache) (prepared, error) {
 	t := cfg.Template
 	rec := Record{Key: c.key, Kind: t.Kind, TaskA: c.a, TaskB: c.b, Sample: c.sample, Seed: callSeed(cfg.Seed, c.key), Temperature: cfg.Temperature}
 	shown := []string{c.a}
@@ -264,7 +292,7 @@ func (e *Engine) do(ctx context.Context, cfg RunConfig, c call, cache *Completio
 		for _, id := range shown {
 			comp, err := cache.Get(ctx, e.Model, CompletionKey{Task: id, Seed: cs, Temperature: cfg.CompletionTemperature, MaxTokens: cfg.CompletionMaxTokens}, text(id), e.retry)
 			if err != nil {
-				return rec, err
+				return prepared{rec: rec}, err
 			}
 			completions = append(completions, comp)
 		}
@@ -282,30 +310,25 @@ func (e *Engine) do(ctx context.Context, cfg RunConfig, c call, cache *Completio
 		p, err = e.Catalog.RenderPostRating(t, text(shown[0]), completions[0])
 	}
 	if err != nil {
-		return rec, fmt.Errorf("rendering %s: %w", c.key, err)
+		return prepared{rec: rec}, fmt.Errorf("rendering %s: %w", c.key, err)
 	}
 	req := model.Request{Messages: p.Messages, Tools: p.Tools, Temperature: cfg.Temperature, MaxTokens: cfg.MaxTokens, Seed: rec.Seed}
-	start := time.Now()
-	var resp model.Response
-	rec.Attempts, err = e.retry(ctx, func() error {
-		var err error
-		resp, err = e.Model.Chat(ctx, req)
-		return err
-	})
-	rec.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
-	if err != nil {
-		return rec, err
-	}
+	return prepared{rec: rec, prompt: p, req: req}, nil
+}
+
+// finish parses a reply into the call's record.
+func finish(pc prepared, resp model.Response) (Record, error) {
+	rec, p := pc.rec, pc.prompt
 	rec.Raw, rec.ToolCalls, rec.FinishReason = resp.Text, resp.ToolCalls, resp.FinishReason
-	switch t.Kind {
+	switch rec.Kind {
 	case template.PreRevealed, template.PostRevealed:
 		parsed := template.ParseChoice(p, resp)
 		rec.Outcome = parsed.Outcome
 		if parsed.Outcome == template.OutcomeChoice {
-			if parsed.Choice < 0 || parsed.Choice >= len(shown) {
-				return rec, fmt.Errorf("parser returned choice %d for %s", parsed.Choice, c.key)
+			if parsed.Choice < 0 || parsed.Choice >= len(rec.Shown) {
+				return rec, fmt.Errorf("parser returned choice %d for %s", parsed.Choice, rec.Key)
 			}
-			rec.Winner = shown[parsed.Choice]
+			rec.Winner = rec.Shown[parsed.Choice]
 		}
 	default:
 		parsed := template.ParseRating(p, resp)
@@ -317,6 +340,71 @@ func (e *Engine) do(ctx context.Context, cfg RunConfig, c call, cache *Completio
 		}
 	}
 	return rec, nil
+}
+
+// do renders, sends (with retries) and parses one call.
+func (e *Engine) do(ctx context.Context, cfg RunConfig, c call, cache *CompletionCache) (Record, error) {
+	pc, err := e.prepare(ctx, cfg, c, cache)
+	if err != nil {
+		return pc.rec, err
+	}
+	start := time.Now()
+	var resp model.Response
+	pc.rec.Attempts, err = e.retry(ctx, func() error {
+		var err error
+		resp, err = e.Model.Chat(ctx, pc.req)
+		return err
+	})
+	pc.rec.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if err != nil {
+		return pc.rec, err
+	}
+	return finish(pc, resp)
+}
+
+// doBatch renders a group of calls and sends them in one ChatBatch (with
+// retries of the whole batch). Each call gets its own record or error.
+func (e *Engine) doBatch(ctx context.Context, bm model.BatchModel, cfg RunConfig, cs []call, cache *CompletionCache) ([]Record, []error) {
+	recs := make([]Record, len(cs))
+	errs := make([]error, len(cs))
+	var pcs []prepared
+	var idx []int
+	for i, c := range cs {
+		pc, err := e.prepare(ctx, cfg, c, cache)
+		if err != nil {
+			recs[i], errs[i] = pc.rec, err
+			continue
+		}
+		pcs, idx = append(pcs, pc), append(idx, i)
+	}
+	if len(pcs) == 0 {
+		return recs, errs
+	}
+	reqs := make([]model.Request, len(pcs))
+	for k, pc := range pcs {
+		reqs[k] = pc.req
+	}
+	start := time.Now()
+	var resps []model.Response
+	attempts, err := e.retry(ctx, func() error {
+		var err error
+		resps, err = bm.ChatBatch(ctx, reqs)
+		if err == nil && len(resps) != len(reqs) {
+			err = fmt.Errorf("model returned %d replies for %d requests", len(resps), len(reqs))
+		}
+		return err
+	})
+	latency := float64(time.Since(start).Microseconds()) / 1000
+	for k, pc := range pcs {
+		i := idx[k]
+		pc.rec.Attempts, pc.rec.LatencyMS = attempts, latency
+		if err != nil {
+			recs[i], errs[i] = pc.rec, err
+			continue
+		}
+		recs[i], errs[i] = finish(pc, resps[k])
+	}
+	return recs, errs
 }
 
 // retry runs f until it succeeds, the context ends, or retries run out,

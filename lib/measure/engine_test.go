@@ -223,3 +223,61 @@ func TestRunConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// batchingModel answers ChatBatch by asking the wrapped model one by one,
+// and counts the batches.
+type batchingModel struct {
+	model.Model
+	batches, largest atomic.Int64
+}
+
+func (b *batchingModel) ChatBatch(ctx context.Context, reqs []model.Request) ([]model.Response, error) {
+	b.batches.Add(1)
+	if n := int64(len(reqs)); n > b.largest.Load() {
+		b.largest.Store(n)
+	}
+	out := make([]model.Response, len(reqs))
+	for i, r := range reqs {
+		var err error
+		if out[i], err = b.Model.Chat(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func TestEngineBatchesForBatchModels(t *testing.T) {
+	m, cat, tasks, byID := setup(t)
+	tp := cat.Generate(template.PostRevealed, "")[2]
+	x := ids(tasks, 12)
+	cfg := RunConfig{Part: "b", Template: tp, Tasks: x, Pairs: PairSpec{Dense: true}.Make(x), Samples: 1, Temperature: 1, Seed: 4, CompletionSeed: 1, CompletionTemperature: 1}
+	plain := &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: 3}
+	sum, err := plain.Run(context.Background(), t.TempDir(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm := &batchingModel{Model: m}
+	batched := &Engine{Model: bm, Catalog: cat, Tasks: byID, Concurrency: 2, BatchSize: 8}
+	bsum, err := batched.Run(context.Background(), t.TempDir(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64((sum.Total + 7) / 8); bm.batches.Load() != want || bm.largest.Load() != 8 {
+		t.Errorf("%d batches (largest %d) for %d calls, want %d of at most 8", bm.batches.Load(), bm.largest.Load(), sum.Total, want)
+	}
+	a, _ := ReadRun(sum.Dir)
+	b, _ := ReadRun(bsum.Dir)
+	byKey := map[string]Record{}
+	for _, r := range a.Records {
+		byKey[r.Key] = r
+	}
+	if len(b.Records) != len(a.Records) {
+		t.Fatalf("%d batched records, %d plain", len(b.Records), len(a.Records))
+	}
+	for _, r := range b.Records {
+		p := byKey[r.Key]
+		if r.Raw != p.Raw || r.Outcome != p.Outcome || r.Winner != p.Winner {
+			t.Errorf("call %s: batched %q (%s) vs plain %q (%s)", r.Key, r.Raw, r.Outcome, p.Raw, p.Outcome)
+		}
+	}
+}

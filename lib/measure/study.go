@@ -33,9 +33,12 @@ type Study struct {
 	Catalog string `yaml:"catalog,omitempty"`
 	// Seed is the base of every run seed in the study.
 	Seed int64 `yaml:"seed"`
-	// Concurrency bounds calls in flight; 0 means 8.
-	Concurrency int    `yaml:"concurrency,omitempty"`
-	Parts       []Part `yaml:"parts"`
+	// Concurrency bounds calls (or batches) in flight; 0 means 8.
+	Concurrency int `yaml:"concurrency,omitempty"`
+	// BatchSize groups calls into batches for models that answer batches
+	// (local Llama weights); see Engine.BatchSize. 0 or 1: no batching.
+	BatchSize int    `yaml:"batch_size,omitempty"`
+	Parts     []Part `yaml:"parts"`
 	// Extract configures activation capture (prefscope extract).
 	Extract *ExtractSpec `yaml:"extract,omitempty"`
 
@@ -555,7 +558,7 @@ func OpenStudy(dir string, opts StudyOptions) (*StudyEnv, error) {
 	if opts.Concurrency > 0 {
 		conc = opts.Concurrency
 	}
-	eng := &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: conc, Progress: opts.Progress, Completions: cache}
+	eng := &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: conc, BatchSize: s.BatchSize, Progress: opts.Progress, Completions: cache}
 	return &StudyEnv{Study: s, Tasks: tasks, Catalog: cat, Model: m, Engine: eng, cache: cache}, nil
 }
 

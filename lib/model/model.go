@@ -153,3 +153,11 @@ type ActivationModel interface {
 	HiddenSize() int
 	Activations(ctx context.Context, req ActivationRequest) (Activations, error)
 }
+
+// BatchModel is a Model that can answer several requests in one pass, as
+// local-weight inference does with a padded batch. Replies come back in
+// request order.
+type BatchModel interface {
+	Model
+	ChatBatch(ctx context.Context, reqs []Request) ([]Response, error)
+}

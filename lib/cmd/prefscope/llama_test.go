@@ -94,7 +94,8 @@ func TestLlamaStudyThroughCLI(t *testing.T) {
 model: {kind: llama, path: ` + ckpt + `}
 tasks: {default: true}
 seed: 1
-concurrency: 2
+concurrency: 1
+batch_size: 3
 parts:
   - name: rating
     kind: pre_stated

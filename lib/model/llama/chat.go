@@ -13,6 +13,7 @@ import (
 var (
 	_ model.Model           = (*Model)(nil)
 	_ model.ActivationModel = (*Model)(nil)
+	_ model.BatchModel      = (*Model)(nil)
 )
 
 func (m *Model) needText() error {
