@@ -136,6 +136,14 @@ type Record struct {
 	Attempts  int      `json:"attempts"`
 }
 
+// Loser is the task of a pairwise choice record that was not chosen.
+func (r Record) Loser() string {
+	if r.Winner == r.TaskA {
+		return r.TaskB
+	}
+	return r.TaskA
+}
+
 // Run is a stored run: its file and records.
 type Run struct {
 	Dir     string

@@ -37,11 +37,7 @@ func FromRun(r *measure.Run) (*Data, RunCounts, error) {
 		}
 		switch rec.Outcome {
 		case template.OutcomeChoice:
-			loser := rec.TaskA
-			if rec.Winner == rec.TaskA {
-				loser = rec.TaskB
-			}
-			if err := d.AddID(rec.Winner, loser, 1, 0); err != nil {
+			if err := d.AddID(rec.Winner, rec.Loser(), 1, 0); err != nil {
 				return nil, c, fmt.Errorf("utility: run %s record %s: %w", r.File.ID, rec.Key, err)
 			}
 			c.Choices++
@@ -166,11 +162,7 @@ func RunActive(ctx context.Context, eng *measure.Engine, runsDir string, base me
 				if rec.Outcome != template.OutcomeChoice {
 					continue
 				}
-				loser := rec.TaskA
-				if rec.Winner == rec.TaskA {
-					loser = rec.TaskB
-				}
-				if err := run.Add(index[rec.Winner], index[loser], 1, 0); err != nil {
+				if err := run.Add(index[rec.Winner], index[rec.Loser()], 1, 0); err != nil {
 					return nil, sums, err
 				}
 			}
