@@ -32,7 +32,7 @@ type CompletionCache struct {
 	mu       sync.Mutex
 	entries  map[CompletionKey]string
 	inflight map[CompletionKey]*sync.WaitGroup
-	log      *appendLog
+	log      *AppendLog
 }
 
 // NewMemoryCompletionCache returns a cache that is not persisted.
@@ -47,7 +47,7 @@ func OpenCompletionCache(studyDir, modelName string) (*CompletionCache, error) {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
 	c := NewMemoryCompletionCache()
-	log, err := openAppendLog(filepath.Join(dir, sanitize(modelName)+".jsonl"), func(line []byte, _ int) error {
+	log, err := OpenAppendLog(filepath.Join(dir, SafeName(modelName)+".jsonl"), func(line []byte, _ int) error {
 		var e completionEntry
 		if err := json.Unmarshal(line, &e); err != nil {
 			return err
@@ -124,4 +124,16 @@ func (c *CompletionCache) fetch(ctx context.Context, m model.Model, k Completion
 		}
 	}
 	return resp.Text, nil
+}
+
+// Completion returns the engine model's completion of a task prompt under
+// key, from the engine's completion cache when it holds one (a study's
+// activations reuse the completions its post-task runs made), retried like
+// any call.
+func (e *Engine) Completion(ctx context.Context, key CompletionKey, prompt string) (string, error) {
+	c := e.Completions
+	if c == nil {
+		c = NewMemoryCompletionCache()
+	}
+	return c.Get(ctx, e.Model, key, prompt, e.retry)
 }

@@ -24,4 +24,8 @@
 //
 // Every call's seed is a hash of the run seed and the call key, so results do
 // not depend on concurrency or on where a run was interrupted.
+//
+// lib/measure takes the runs to measure from its caller and imports no model
+// implementation: study files, their expansion into runs and the model
+// registry are lib/study's.
 package measure

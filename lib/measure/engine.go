@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/prefscope/prefscope/lib/model"
+	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -100,7 +101,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 		return sum, err
 	}
 	done := map[string]bool{}
-	store, err := openAppendLog(filepath.Join(dir, "measurements.jsonl"), func(line []byte, _ int) error {
+	store, err := OpenAppendLog(filepath.Join(dir, "measurements.jsonl"), func(line []byte, _ int) error {
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
@@ -116,7 +117,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 		return sum, fmt.Errorf("measure: %w", err)
 	}
 	defer store.Close()
-	errLog, err := openAppendLog(filepath.Join(dir, "errors.jsonl"), nil)
+	errLog, err := OpenAppendLog(filepath.Join(dir, "errors.jsonl"), nil)
 	if err != nil {
 		return sum, fmt.Errorf("measure: %w", err)
 	}
@@ -141,7 +142,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 	if cache == nil {
 		cache = NewMemoryCompletionCache()
 	}
-	bar := newProgress(e.Progress, id, len(todo))
+	bar := NewProgress(e.Progress, id, len(todo))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	bm, batched := e.Model.(model.BatchModel)
@@ -454,12 +455,11 @@ func writeRunFile(dir, id string, cfg RunConfig) error {
 	if err != nil {
 		return fmt.Errorf("measure: encoding %s: %w", path, err)
 	}
-	// Write then rename, so a kill never leaves a half-written run.yaml.
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	// Atomic, so a kill never leaves a half-written run.yaml.
+	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
 		return fmt.Errorf("measure: %w", err)
 	}
-	return os.Rename(tmp, path)
+	return nil
 }
 
 // OutcomeTable formats outcome counts in a fixed order.

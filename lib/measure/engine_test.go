@@ -89,7 +89,7 @@ func TestEngineRunsAndResumes(t *testing.T) {
 	tp := cat.Generate(template.PreRevealed, "")[0]
 	tp.Fields.TaskOrder = template.OrderRandom
 	x := ids(tasks, 20)
-	cfg := RunConfig{Part: "t", Model: ModelSpec{Kind: "synth", Seed: 1}, Template: tp, Tasks: x, Pairs: PairSpec{Dense: true}.Make(x), Samples: 2, Temperature: 1, Seed: 3}
+	cfg := RunConfig{Part: "t", Model: ModelSpec{Kind: "synth", Seed: 1}, Template: tp, Tasks: x, Pairs: allPairs(x), Samples: 2, Temperature: 1, Seed: 3}
 	eng := &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: 4}
 	dir := t.TempDir()
 	sum, err := eng.Run(context.Background(), dir, cfg)
@@ -184,7 +184,7 @@ func TestCompletionsAreCachedAcrossRuns(t *testing.T) {
 	if got := m.completions.Load(); got != 8 {
 		t.Errorf("%d completions after the rating run, want 8", got)
 	}
-	choice := RunConfig{Part: "post-choice", Template: cat.Generate(template.PostRevealed, "")[0], Tasks: x, Pairs: PairSpec{Dense: true}.Make(x), Samples: 2, Temperature: 1, Seed: 2, CompletionSeed: 10, CompletionTemperature: 1}
+	choice := RunConfig{Part: "post-choice", Template: cat.Generate(template.PostRevealed, "")[0], Tasks: x, Pairs: allPairs(x), Samples: 2, Temperature: 1, Seed: 2, CompletionSeed: 10, CompletionTemperature: 1}
 	if _, err := eng.Run(context.Background(), filepath.Join(study, "runs"), choice); err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestEngineBatchesForBatchModels(t *testing.T) {
 	m, cat, tasks, byID := setup(t)
 	tp := cat.Generate(template.PostRevealed, "")[2]
 	x := ids(tasks, 12)
-	cfg := RunConfig{Part: "b", Template: tp, Tasks: x, Pairs: PairSpec{Dense: true}.Make(x), Samples: 1, Temperature: 1, Seed: 4, CompletionSeed: 1, CompletionTemperature: 1}
+	cfg := RunConfig{Part: "b", Template: tp, Tasks: x, Pairs: allPairs(x), Samples: 1, Temperature: 1, Seed: 4, CompletionSeed: 1, CompletionTemperature: 1}
 	plain := &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: 3}
 	sum, err := plain.Run(context.Background(), t.TempDir(), cfg)
 	if err != nil {
@@ -280,4 +280,16 @@ func TestEngineBatchesForBatchModels(t *testing.T) {
 			t.Errorf("call %s: batched %q (%s) vs plain %q (%s)", r.Key, r.Raw, r.Outcome, p.Raw, p.Outcome)
 		}
 	}
+}
+
+// allPairs is every pair of ids in canonical order (study.PairSpec's dense
+// graph, which lib/measure does not import).
+func allPairs(ids []string) [][2]string {
+	var out [][2]string
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			out = append(out, [2]string{ids[i], ids[j]})
+		}
+	}
+	return out
 }

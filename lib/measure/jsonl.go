@@ -10,25 +10,25 @@ import (
 	"sync"
 )
 
-// appendLog is an append-only JSON-lines file that survives being killed
+// AppendLog is an append-only JSON-lines file that survives being killed
 // mid-write: whole lines are written with a single write call, and a torn
 // final line is cut off when the file is reopened.
-type appendLog struct {
+type AppendLog struct {
 	mu   sync.Mutex
 	path string
 	f    *os.File
 }
 
-// openAppendLog opens (creating) path, calls visit for each complete line in
+// OpenAppendLog opens (creating) path, calls visit for each complete line in
 // order (1-based line numbers), truncates a torn final line, and positions
 // for appending. A complete line that visit rejects is an error naming the
 // file and line: corruption is never silently dropped.
-func openAppendLog(path string, visit func(line []byte, n int) error) (*appendLog, error) {
+func OpenAppendLog(path string, visit func(line []byte, n int) error) (*AppendLog, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	good, err := scanLines(f, path, visit)
+	good, err := ScanLines(f, path, visit)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -41,11 +41,11 @@ func openAppendLog(path string, visit func(line []byte, n int) error) (*appendLo
 		f.Close()
 		return nil, err
 	}
-	return &appendLog{path: path, f: f}, nil
+	return &AppendLog{path: path, f: f}, nil
 }
 
-// scanLines returns the byte offset just past the last complete line.
-func scanLines(r io.Reader, path string, visit func([]byte, int) error) (int64, error) {
+// ScanLines reads r line by line, calls visit for each complete non-blank line, and returns the byte offset just past the last complete line.
+func ScanLines(r io.Reader, path string, visit func([]byte, int) error) (int64, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	var off int64
 	for n := 1; ; n++ {
@@ -71,7 +71,7 @@ func scanLines(r io.Reader, path string, visit func([]byte, int) error) (int64, 
 }
 
 // Append writes v as one JSON line.
-func (l *appendLog) Append(v any) error {
+func (l *AppendLog) Append(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("%s: encoding record: %w", l.path, err)
@@ -86,13 +86,14 @@ func (l *appendLog) Append(v any) error {
 }
 
 // Sync flushes the file to stable storage.
-func (l *appendLog) Sync() error {
+func (l *AppendLog) Sync() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.f.Sync()
 }
 
-func (l *appendLog) Close() error {
+// Close flushes and closes the file.
+func (l *AppendLog) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := l.f.Sync(); err != nil {

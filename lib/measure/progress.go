@@ -11,9 +11,9 @@ import (
 	"golang.org/x/term"
 )
 
-// progress draws a bar with rate and ETA on a terminal, and plain lines at
+// Progress draws a bar with rate and ETA on a terminal, and plain lines at
 // most every few seconds elsewhere (log files, notebooks).
-type progress struct {
+type Progress struct {
 	mu       sync.Mutex
 	w        io.Writer
 	label    string
@@ -25,8 +25,8 @@ type progress struct {
 	interval time.Duration
 }
 
-func newProgress(w io.Writer, label string, total int) *progress {
-	p := &progress{w: w, label: label, total: total, start: time.Now(), interval: 3 * time.Second}
+func NewProgress(w io.Writer, label string, total int) *Progress {
+	p := &Progress{w: w, label: label, total: total, start: time.Now(), interval: 3 * time.Second}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) && os.Getenv("GONB_PIPE") == "" {
 		p.tty = true
 		p.interval = 200 * time.Millisecond
@@ -35,7 +35,7 @@ func newProgress(w io.Writer, label string, total int) *progress {
 }
 
 // Add records n more finished calls.
-func (p *progress) Add(n int) {
+func (p *Progress) Add(n int) {
 	if p == nil || p.w == nil {
 		return
 	}
@@ -50,7 +50,7 @@ func (p *progress) Add(n int) {
 	p.draw(now)
 }
 
-func (p *progress) draw(now time.Time) {
+func (p *Progress) draw(now time.Time) {
 	el := now.Sub(p.start).Seconds()
 	rate := 0.0
 	if el > 0 {

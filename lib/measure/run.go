@@ -173,7 +173,7 @@ func ReadRun(dir string) (*Run, error) {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
 	defer f.Close()
-	_, err = scanLines(f, path, func(line []byte, _ int) error {
+	_, err = ScanLines(f, path, func(line []byte, _ int) error {
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
@@ -304,49 +304,13 @@ func callSeed(seed int64, key string) int64 {
 func pairKey(a, b string, s int) string { return a + "|" + b + "|" + strconv.Itoa(s) }
 func taskKey(x string, s int) string    { return x + "|" + strconv.Itoa(s) }
 
-func sanitize(s string) string {
+// SafeName maps s to a file name: letters, digits, - _ and . are kept, any
+// other rune becomes _.
+func SafeName(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
 			return r
 		}
 		return '_'
 	}, s)
-}
-
-// CurrentRuns reads the stored runs that the study's current study.yaml
-// expands to, in the study's order. Runs left from an earlier version of the
-// file (a changed part gets a new run id) stay on disk but are not returned;
-// other counts them. Runs not yet measured are missing from the result.
-func CurrentRuns(studyDir string) (runs []*Run, other int, err error) {
-	s, err := LoadStudy(studyDir)
-	if err != nil {
-		return nil, 0, err
-	}
-	tasks, err := s.LoadTasks()
-	if err != nil {
-		return nil, 0, err
-	}
-	cat, err := s.LoadCatalog()
-	if err != nil {
-		return nil, 0, err
-	}
-	cfgs, err := s.RunConfigs(tasks, cat)
-	if err != nil {
-		return nil, 0, err
-	}
-	stored, err := ReadRuns(studyDir)
-	if err != nil {
-		return nil, 0, err
-	}
-	byID := make(map[string]*Run, len(stored))
-	for _, r := range stored {
-		byID[r.File.ID] = r
-	}
-	for _, c := range cfgs {
-		if r, ok := byID[c.ID()]; ok {
-			runs = append(runs, r)
-			delete(byID, c.ID())
-		}
-	}
-	return runs, len(byID), nil
 }

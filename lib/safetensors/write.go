@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/prefscope/prefscope/lib/repo"
 )
 
 // Tensor is a tensor to write: its name, dtype, shape and little-endian bytes.
@@ -108,26 +108,11 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 	return nil
 }
 
-// WriteFile writes tensors to path, replacing it atomically (write to a
-// temporary file in the same directory, then rename).
+// WriteFile writes tensors to path, replacing it atomically (see
+// repo.WriteAtomic), so a killed writer never leaves a torn file.
 func WriteFile(path string, tensors []Tensor, metadata map[string]string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".safetensors-*")
+	err := repo.WriteAtomic(path, 0o644, func(w io.Writer) error { return Write(w, tensors, metadata) })
 	if err != nil {
-		return fmt.Errorf("safetensors: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := Write(tmp, tensors, metadata); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%w (writing %s)", err, path)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("safetensors: %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("safetensors: %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("safetensors: %w", err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -225,11 +226,7 @@ func ReadRunUtilities(runDir string) (map[string]float64, error) {
 }
 
 func writeAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("utility: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
 		return fmt.Errorf("utility: %w", err)
 	}
 	return nil

@@ -44,7 +44,7 @@ func TestFitRunRecoversPlantedUtilities(t *testing.T) {
 	eng, m, cat, ids := engineFor(t)
 	tp := cat.Generate(template.PreRevealed, "")[0]
 	tp.Fields.TaskOrder = template.OrderRandom
-	cfg := measure.RunConfig{Part: "dense", Template: tp, Tasks: ids, Pairs: measure.PairSpec{Dense: true}.Make(ids), Samples: 4, Temperature: 1, Seed: 9}
+	cfg := measure.RunConfig{Part: "dense", Template: tp, Tasks: ids, Pairs: allPairs(ids), Samples: 4, Temperature: 1, Seed: 9}
 	sum, err := eng.Run(context.Background(), t.TempDir(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -140,4 +140,15 @@ func TestWriteRunFitRoundTrip(t *testing.T) {
 	if !(got["a"] > got["b"] && got["b"] > got["c"]) {
 		t.Errorf("utilities %v do not follow the wins", got)
 	}
+}
+
+// allPairs is every pair of ids in canonical order.
+func allPairs(ids []string) [][2]string {
+	var out [][2]string
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			out = append(out, [2]string{ids[i], ids[j]})
+		}
+	}
+	return out
 }

@@ -5,10 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
-	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/study"
 	"github.com/prefscope/prefscope/lib/template"
 	"github.com/prefscope/prefscope/lib/utility"
 )
@@ -16,16 +15,16 @@ import (
 func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	study := fs.String("study", envDefault("PREFSCOPE_STUDY", ""), "study directory (env PREFSCOPE_STUDY)")
+	studyDir := fs.String("study", envDefault("PREFSCOPE_STUDY", ""), "study directory (env PREFSCOPE_STUDY)")
 	parts := fs.String("parts", "", "comma-separated part names to fit (default all revealed parts)")
 	caseV := fs.Bool("case-v", false, "equal sigma for every task (Thurstone Case V) instead of the default log-sigma prior")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *study == "" {
+	if *studyDir == "" {
 		return fmt.Errorf("fit: -study is required")
 	}
-	runs, other, err := measure.CurrentRuns(*study)
+	runs, other, err := study.CurrentRuns(*studyDir)
 	if err != nil {
 		return err
 	}
@@ -54,13 +53,6 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			r.File.ID, len(u.Mu), counts.Choices, counts.Refusals, counts.Unparseable, u.Iterations, u.Status)
 		n++
 	}
-	fmt.Fprintf(stdout, "fitted %d runs; utilities.csv and fit.yaml in each run directory under %s\n", n, filepath.Join(*study, "runs"))
+	fmt.Fprintf(stdout, "fitted %d runs; utilities.csv and fit.yaml in each run directory under %s\n", n, filepath.Join(*studyDir, "runs"))
 	return nil
-}
-
-func writeFit(dir string, u *utility.Utilities, c utility.RunCounts) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return utility.WriteRunFit(dir, u, c)
 }

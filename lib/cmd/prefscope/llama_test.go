@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/activations"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/safetensors"
 )
@@ -134,7 +135,7 @@ extract:
 		t.Fatalf("activation dirs %v", dirs)
 	}
 	for _, layer := range []int{1, 2} {
-		set, err := measure.LoadActivations(dirs[0], layer)
+		set, err := activations.Load(dirs[0], layer)
 		if err != nil {
 			t.Fatal(err)
 		}

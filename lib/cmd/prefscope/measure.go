@@ -10,33 +10,34 @@ import (
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/repo"
+	"github.com/prefscope/prefscope/lib/study"
 )
 
 func cmdMeasure(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("measure", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	study := fs.String("study", envDefault("PREFSCOPE_STUDY", ""), "study directory holding study.yaml, or the study.yaml itself (env PREFSCOPE_STUDY)")
+	studyDir := fs.String("study", envDefault("PREFSCOPE_STUDY", ""), "study directory holding study.yaml, or the study.yaml itself (env PREFSCOPE_STUDY)")
 	parts := fs.String("parts", "", "comma-separated part names to run (default all)")
 	conc := fs.Int("concurrency", envInt("PREFSCOPE_CONCURRENCY", 0), "calls in flight (default: the study's, else 8; env PREFSCOPE_CONCURRENCY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *study == "" {
+	if *studyDir == "" {
 		return fmt.Errorf("measure: -study is required")
 	}
-	return measureStudy(ctx, *study, splitList(*parts), *conc, stdout, stderr)
+	return measureStudy(ctx, *studyDir, splitList(*parts), *conc, stdout, stderr)
 }
 
 func cmdSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	study := fs.String("study", "", "synthetic study directory (default: PREFSCOPE_STUDY, else data/studies/default)")
+	studyDir := fs.String("study", "", "synthetic study directory (default: PREFSCOPE_STUDY, else data/studies/default)")
 	parts := fs.String("parts", "", "comma-separated part names to run (default all)")
 	conc := fs.Int("concurrency", envInt("PREFSCOPE_CONCURRENCY", 0), "calls in flight (env PREFSCOPE_CONCURRENCY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir := *study
+	dir := *studyDir
 	if dir == "" {
 		var err error
 		if dir, err = repo.StudyDir(); err != nil {
@@ -50,11 +51,8 @@ func measureStudy(ctx context.Context, dir string, parts []string, conc int, std
 	if filepath.Base(dir) == "study.yaml" {
 		dir = filepath.Dir(dir)
 	}
-	opts := measure.StudyOptions{Parts: parts, Progress: stderr, Log: stdout, Concurrency: conc}
-	res, err := measure.RunStudy(ctx, dir, opts)
-	if err == nil {
-		err = runActiveParts(ctx, dir, parts, opts, stdout)
-	}
+	opts := study.Options{Parts: parts, Progress: stderr, Log: stdout, Concurrency: conc}
+	res, err := study.Run(ctx, dir, opts)
 	if res != nil && len(res.Summaries) > 0 {
 		fmt.Fprintln(stdout)
 		fmt.Fprintln(stdout, "Parse rates by template field:")
@@ -84,17 +82,17 @@ func envInt(name string, def int) int {
 func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	study := fs.String("study", envDefault("PREFSCOPE_STUDY", ""), "study directory whose study.yaml has an extract key (env PREFSCOPE_STUDY)")
+	studyDir := fs.String("study", envDefault("PREFSCOPE_STUDY", ""), "study directory whose study.yaml has an extract key (env PREFSCOPE_STUDY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *study == "" {
+	if *studyDir == "" {
 		return fmt.Errorf("extract: -study is required")
 	}
-	dir := *study
+	dir := *studyDir
 	if filepath.Base(dir) == "study.yaml" {
 		dir = filepath.Dir(dir)
 	}
-	_, err := measure.ExtractStudy(ctx, dir, measure.StudyOptions{Progress: stderr, Log: stdout})
+	_, err := study.Extract(ctx, dir, study.Options{Progress: stderr, Log: stdout})
 	return err
 }

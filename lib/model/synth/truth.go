@@ -2,9 +2,12 @@ package synth
 
 import (
 	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"os"
 	"sort"
 	"strconv"
 
@@ -331,4 +334,23 @@ func sortedKeys(m Context) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// ReadTruth reads planted parameters saved as JSON (a study's truth.json) and
+// re-plants the activation directions, which are derived from the seed and
+// not stored.
+func ReadTruth(path string) (*Truth, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("synth: %w", err)
+	}
+	var t Truth
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("synth: %s: %w", path, err)
+	}
+	if len(t.Mu) == 0 {
+		return nil, fmt.Errorf("synth: %s: no planted utilities", path)
+	}
+	t.plantActivations()
+	return &t, nil
 }

@@ -1,4 +1,4 @@
-package measure
+package study
 
 import (
 	"context"
@@ -7,16 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
-func loadTestStudy(t *testing.T, yaml string) (*Study, []RunConfig, error) {
+func loadTestStudy(t *testing.T, yaml string) (*Study, []measure.RunConfig, error) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := LoadStudy(dir)
+	s, err := Load(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -99,14 +100,14 @@ func TestCurrentRunsIgnoresStaleRuns(t *testing.T) {
 		}
 	}
 	write("1")
-	if _, err := RunStudy(context.Background(), dir, StudyOptions{}); err != nil {
+	if _, err := Run(context.Background(), dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	write("2") // a changed part: new run ids; the old runs stay on disk
-	if _, err := RunStudy(context.Background(), dir, StudyOptions{}); err != nil {
+	if _, err := Run(context.Background(), dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	all, _ := ReadRuns(dir)
+	all, _ := measure.ReadRuns(dir)
 	runs, other, err := CurrentRuns(dir)
 	if err != nil {
 		t.Fatal(err)

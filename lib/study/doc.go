@@ -1,0 +1,17 @@
+// Package study owns a study: the study.yaml file (schema, validation with
+// the file and line, the task universe and template catalog it names), its
+// expansion into measurement runs (templates per part, pair graphs), the
+// registry of model kinds, running a whole study (fixed-design parts through
+// lib/measure's engine, active-learning parts through lib/utility's live
+// learner, activations through lib/activations), and the planted truth of a
+// synthetic study (truth.json).
+//
+// A notebook runs or resumes a whole study with one call:
+//
+//	res, err := study.Run(ctx, dir, study.Options{Progress: os.Stderr})
+//
+// and reads back what it needs with CurrentRuns, PartRuns and LoadTruth.
+// Model kinds other than the built-in "synth" are registered by their
+// callers (the prefscope CLI registers "llama" and "openai"), so code that
+// only needs the simulated respondent never compiles GoMLX.
+package study

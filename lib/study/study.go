@@ -1,0 +1,243 @@
+package study
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/task"
+	"github.com/prefscope/prefscope/lib/template"
+	"go.yaml.in/yaml/v3"
+)
+
+// Study is a study.yaml: a model, a task universe and the parts to measure.
+// Unknown keys are rejected with the file and line.
+type Study struct {
+	Name  string            `yaml:"name"`
+	Model measure.ModelSpec `yaml:"model"`
+	Tasks TaskSpec          `yaml:"tasks"`
+	// Catalog is a template catalog YAML; empty means the embedded default.
+	Catalog string `yaml:"catalog,omitempty"`
+	// Seed is the base of every run seed in the study.
+	Seed int64 `yaml:"seed"`
+	// Concurrency bounds calls (or batches) in flight; 0 means 8.
+	Concurrency int `yaml:"concurrency,omitempty"`
+	// BatchSize groups calls into batches for models that answer batches
+	// (local Llama weights); see Engine.BatchSize. 0 or 1: no batching.
+	BatchSize int    `yaml:"batch_size,omitempty"`
+	Parts     []Part `yaml:"parts"`
+	// Extract configures activation capture (prefscope extract).
+	Extract *ExtractSpec `yaml:"extract,omitempty"`
+
+	dir string
+}
+
+// TaskSpec names the task universe: the committed default set or sources.
+type TaskSpec struct {
+	Default bool          `yaml:"default,omitempty"`
+	Sources []task.Source `yaml:"sources,omitempty"`
+}
+
+// Part is one measurement design inside a study; it expands to one run per
+// template.
+type Part struct {
+	Name string        `yaml:"name"`
+	Kind template.Kind `yaml:"kind"`
+	// Tasks samples the part's tasks from the universe (stratified by origin);
+	// N = 0 takes all.
+	Tasks SampleSpec `yaml:"tasks,omitempty"`
+	// Templates chooses the part's templates.
+	Templates TemplateSpec `yaml:"templates"`
+	// TaskOrder, when set, overrides every template's task_order: canonical,
+	// reversed or random (per pair, seeded). Explicitly listed templates and
+	// grid bases without a task_order get random, the default, because a
+	// fixed order turns position bias into a utility bias shared by every
+	// run with that order.
+	TaskOrder string `yaml:"task_order,omitempty"`
+	// Pairs chooses the pairs (revealed kinds).
+	Pairs       PairSpec `yaml:"pairs,omitempty"`
+	Samples     int      `yaml:"samples"`
+	Temperature float64  `yaml:"temperature"`
+	MaxTokens   int      `yaml:"max_tokens,omitempty"`
+	// CompletionTemperature and CompletionMaxTokens apply to post-task kinds.
+	CompletionTemperature float64 `yaml:"completion_temperature,omitempty"`
+	CompletionMaxTokens   int     `yaml:"completion_max_tokens,omitempty"`
+	// ActiveLearning, when set, replaces Pairs with pairs chosen by an active
+	// learner (lib/utility drives the engine batch by batch).
+	ActiveLearning *ActiveLearningSpec `yaml:"active_learning,omitempty"`
+}
+
+// SampleSpec is a seeded, origin-stratified sample size.
+type SampleSpec struct {
+	N    int   `yaml:"n,omitempty"`
+	Seed int64 `yaml:"seed,omitempty"`
+}
+
+// TemplateSpec picks templates: a balanced sample of the kind's factorial
+// set, a grid of phrasings x scales (x kinds) over base fields, or an
+// explicit list.
+type TemplateSpec struct {
+	Sample int   `yaml:"sample,omitempty"`
+	Seed   int64 `yaml:"seed,omitempty"`
+	// Scale for stated kinds when sampling.
+	Scale string              `yaml:"scale,omitempty"`
+	Grid  *TemplateGrid       `yaml:"grid,omitempty"`
+	List  []template.Template `yaml:"list,omitempty"`
+}
+
+// TemplateGrid crosses every phrasing of each kind with each scale, holding
+// the other fields at Base.
+type TemplateGrid struct {
+	Kinds  []template.Kind `yaml:"kinds"`
+	Scales []string        `yaml:"scales"`
+	Base   template.Fields `yaml:"base"`
+}
+
+// PairSpec picks the pairs of a revealed part: all pairs (Dense), or a random
+// graph in which every task has about PerTask partners.
+type PairSpec struct {
+	Dense   bool  `yaml:"dense,omitempty"`
+	PerTask int   `yaml:"per_task,omitempty"`
+	Seed    int64 `yaml:"seed,omitempty"`
+}
+
+// ActiveLearningSpec configures an active-learning part (see lib/utility).
+// Strategy is one of ActiveStrategies; zero fields keep the strategy's
+// published defaults.
+type ActiveLearningSpec struct {
+	Strategy       string  `yaml:"strategy"`
+	InitialDegree  int     `yaml:"initial_degree,omitempty"`
+	BatchSize      int     `yaml:"batch_size,omitempty"`
+	MaxBatches     int     `yaml:"max_batches,omitempty"`
+	StopSpearman   float64 `yaml:"stop_spearman,omitempty"`
+	MaxPairs       int     `yaml:"max_pairs,omitempty"`
+	MaxComparisons int     `yaml:"max_comparisons,omitempty"`
+	Seed           int64   `yaml:"seed,omitempty"`
+}
+
+// ActiveStrategies are the strategy names a study may give.
+var ActiveStrategies = []string{"paper", "reference-study", "random", "info-gain"}
+
+// Load reads dir/study.yaml.
+func Load(dir string) (*Study, error) {
+	path := filepath.Join(dir, "study.yaml")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("study: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var s Study
+	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("study: %s: %w", path, err)
+	}
+	s.dir = dir
+	if err := s.validate(); err != nil {
+		return nil, fmt.Errorf("study: %s: %w", path, err)
+	}
+	return &s, nil
+}
+
+// Dir is the study directory.
+func (s *Study) Dir() string { return s.dir }
+
+func (s *Study) validate() error {
+	if s.Name == "" {
+		return errors.New("missing key name")
+	}
+	if s.Model.Kind == "" {
+		return errors.New("missing key model.kind")
+	}
+	if !s.Tasks.Default && len(s.Tasks.Sources) == 0 {
+		return errors.New("tasks: set default: true or list sources")
+	}
+	if len(s.Parts) == 0 {
+		return errors.New("missing key parts")
+	}
+	seen := map[string]bool{}
+	for i, p := range s.Parts {
+		where := fmt.Sprintf("parts[%d] (%s)", i, p.Name)
+		if p.Name == "" {
+			return fmt.Errorf("parts[%d]: missing key name", i)
+		}
+		if seen[p.Name] {
+			return fmt.Errorf("%s: duplicate part name", where)
+		}
+		seen[p.Name] = true
+		if al := p.ActiveLearning; al != nil {
+			if p.Kind != template.PreRevealed && p.Kind != template.PostRevealed {
+				return fmt.Errorf("%s: active_learning needs a revealed kind, not %s", where, p.Kind)
+			}
+			if !slices.Contains(ActiveStrategies, al.Strategy) {
+				return fmt.Errorf("%s: active_learning.strategy %q is not one of %v", where, al.Strategy, ActiveStrategies)
+			}
+		}
+		switch p.Kind {
+		case template.PreRevealed, template.PostRevealed:
+			if !p.Pairs.Dense && p.Pairs.PerTask <= 0 && p.ActiveLearning == nil {
+				return fmt.Errorf("%s: revealed kind needs pairs.dense, pairs.per_task or active_learning", where)
+			}
+		case template.PreStated, template.PostStated:
+		default:
+			return fmt.Errorf("%s: key kind: unknown kind %q", where, p.Kind)
+		}
+		if p.Samples < 1 {
+			return fmt.Errorf("%s: key samples must be at least 1", where)
+		}
+		t := p.Templates
+		n := 0
+		if t.Sample > 0 {
+			n++
+		}
+		if t.Grid != nil {
+			n++
+		}
+		if len(t.List) > 0 {
+			n++
+		}
+		if n != 1 {
+			return fmt.Errorf("%s: templates: give exactly one of sample, grid, list", where)
+		}
+	}
+	return nil
+}
+
+// LoadTasks loads the study's task universe.
+func (s *Study) LoadTasks() ([]task.Task, error) {
+	var all []task.Task
+	if s.Tasks.Default {
+		ts, err := task.Default()
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ts...)
+	}
+	for _, src := range s.Tasks.Sources {
+		if src.Path != "" && !filepath.IsAbs(src.Path) {
+			src.Path = filepath.Join(s.dir, src.Path)
+		}
+		ts, err := task.Load(src)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ts...)
+	}
+	return all, nil
+}
+
+// LoadCatalog returns the study's template catalog.
+func (s *Study) LoadCatalog() (*template.Catalog, error) {
+	if s.Catalog == "" {
+		return template.DefaultCatalog()
+	}
+	p := s.Catalog
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(s.dir, p)
+	}
+	return template.LoadCatalog(p)
+}
