@@ -32,6 +32,7 @@
 //
 // Write and WriteFile store tensors, one per unique name, in the order given,
 // with the header padded by spaces to a multiple of 8 bytes as the reference
-// implementation does. BF16FromFloat32 rounds to nearest-even, the rounding
-// PyTorch uses for float32 -> bfloat16.
+// implementation does. Conversions to and from bfloat16 and float16 are GoMLX's
+// dtypes packages; bfloat16 rounds to nearest-even, the rounding PyTorch uses
+// for float32 -> bfloat16.
 package safetensors

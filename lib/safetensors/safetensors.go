@@ -9,6 +9,9 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/gomlx/compute/dtypes/bfloat16"
+	"github.com/gomlx/compute/dtypes/float16"
 )
 
 // DType is a safetensors element type as written in the header.
@@ -287,49 +290,14 @@ func ToFloat32(dt DType, b []byte) ([]float32, error) {
 		}
 	case BF16:
 		for i := range out {
-			out[i] = Float32FromBF16(binary.LittleEndian.Uint16(b[2*i:]))
+			out[i] = bfloat16.BFloat16(binary.LittleEndian.Uint16(b[2*i:])).Float32()
 		}
 	case F16:
 		for i := range out {
-			out[i] = Float32FromF16(binary.LittleEndian.Uint16(b[2*i:]))
+			out[i] = float16.Float16(binary.LittleEndian.Uint16(b[2*i:])).Float32()
 		}
 	default:
 		return nil, fmt.Errorf("dtype %s is not a floating type", dt)
 	}
 	return out, nil
-}
-
-// Float32FromBF16 widens a bfloat16 bit pattern (exact).
-func Float32FromBF16(h uint16) float32 { return math.Float32frombits(uint32(h) << 16) }
-
-// BF16FromFloat32 rounds to the nearest bfloat16, ties to even; NaN stays NaN.
-func BF16FromFloat32(f float32) uint16 {
-	u := math.Float32bits(f)
-	if u&0x7fffffff > 0x7f800000 { // NaN: keep it quiet and non-zero
-		return uint16(u>>16) | 0x0040
-	}
-	rounding := uint32(0x7fff) + (u>>16)&1
-	return uint16((u + rounding) >> 16)
-}
-
-// Float32FromF16 widens an IEEE half-precision bit pattern (exact).
-func Float32FromF16(h uint16) float32 {
-	sign := uint32(h>>15) << 31
-	exp := uint32(h>>10) & 0x1f
-	frac := uint32(h) & 0x3ff
-	switch {
-	case exp == 0x1f: // Inf or NaN
-		return math.Float32frombits(sign | 0x7f800000 | frac<<13)
-	case exp == 0:
-		if frac == 0 {
-			return math.Float32frombits(sign)
-		}
-		// Subnormal: value = frac * 2^-24.
-		v := float32(frac) * (1.0 / (1 << 24))
-		if sign != 0 {
-			v = -v
-		}
-		return v
-	}
-	return math.Float32frombits(sign | (exp+112)<<23 | frac<<13)
 }

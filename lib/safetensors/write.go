@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/gomlx/compute/dtypes/bfloat16"
 	"github.com/prefscope/prefscope/lib/repo"
 )
 
@@ -32,7 +33,7 @@ func F32Tensor(name string, shape []int, values []float32) Tensor {
 func BF16Tensor(name string, shape []int, values []float32) Tensor {
 	b := make([]byte, 2*len(values))
 	for i, v := range values {
-		binary.LittleEndian.PutUint16(b[2*i:], BF16FromFloat32(v))
+		binary.LittleEndian.PutUint16(b[2*i:], uint16(bfloat16.FromFloat32(v)))
 	}
 	return Tensor{Name: name, DType: BF16, Shape: shape, Data: b}
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/dtypes/bfloat16"
+	"github.com/gomlx/compute/dtypes/float16"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/prefscope/prefscope/lib/safetensors"
@@ -128,48 +130,11 @@ func packFloat32(b []byte, f []float32, dt dtypes.DType) {
 		}
 	case dtypes.BFloat16:
 		for i, v := range f {
-			binary.LittleEndian.PutUint16(b[2*i:], safetensors.BF16FromFloat32(v))
+			binary.LittleEndian.PutUint16(b[2*i:], uint16(bfloat16.FromFloat32(v)))
 		}
 	case dtypes.Float16:
 		for i, v := range f {
-			binary.LittleEndian.PutUint16(b[2*i:], f16FromFloat32(v))
+			binary.LittleEndian.PutUint16(b[2*i:], float16.FromFloat32(v).Bits())
 		}
 	}
-}
-
-// f16FromFloat32 rounds to IEEE half precision (nearest-even), saturating to
-// infinity.
-func f16FromFloat32(v float32) uint16 {
-	u := math.Float32bits(v)
-	sign := uint16(u>>16) & 0x8000
-	exp := int((u>>23)&0xff) - 127 + 15
-	frac := u & 0x7fffff
-	switch {
-	case (u>>23)&0xff == 0xff:
-		if frac != 0 {
-			return sign | 0x7e00
-		}
-		return sign | 0x7c00
-	case exp >= 0x1f:
-		return sign | 0x7c00
-	case exp <= 0:
-		if exp < -10 {
-			return sign
-		}
-		frac |= 0x800000
-		shift := uint32(14 - exp)
-		half := uint32(1) << (shift - 1)
-		r := frac >> shift
-		rem := frac & (1<<shift - 1)
-		if rem > half || (rem == half && r&1 == 1) {
-			r++
-		}
-		return sign | uint16(r)
-	}
-	r := uint32(exp)<<10 | frac>>13
-	rem := frac & 0x1fff
-	if rem > 0x1000 || (rem == 0x1000 && r&1 == 1) {
-		r++
-	}
-	return sign | uint16(r)
 }
