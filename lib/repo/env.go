@@ -1,7 +1,9 @@
 package repo
 
 import (
+	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -50,4 +52,19 @@ func Env() map[string]string {
 		m[v.Name] = strings.TrimSpace(os.Getenv(v.Name))
 	}
 	return m
+}
+
+// Concurrency returns PREFSCOPE_CONCURRENCY as a positive number of calls in
+// flight, or 0 when it is unset. A value that is not a positive integer is an
+// error naming the variable, as a malformed PREFSCOPE_DATE is.
+func Concurrency() (int, error) {
+	v := strings.TrimSpace(os.Getenv(EnvConcurrency))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("repo: %s=%q is not a positive integer", EnvConcurrency, v)
+	}
+	return n, nil
 }

@@ -318,3 +318,20 @@ func TestVarsListsEveryVariable(t *testing.T) {
 		t.Errorf("Env() has %d entries, want %d", len(env), len(Vars))
 	}
 }
+
+func TestConcurrencyFromEnv(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		want int
+		ok   bool
+	}{{"", 0, true}, {"16", 16, true}, {" 4 ", 4, true}, {"0", 0, false}, {"-3", 0, false}, {"eight", 0, false}, {"8x", 0, false}} {
+		t.Setenv(EnvConcurrency, c.v)
+		n, err := Concurrency()
+		if (err == nil) != c.ok || n != c.want {
+			t.Errorf("%s=%q: %d, %v; want %d, ok %v", EnvConcurrency, c.v, n, err, c.want, c.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), EnvConcurrency) {
+			t.Errorf("error %v does not name the variable", err)
+		}
+	}
+}

@@ -2,12 +2,15 @@ package study
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -119,5 +122,37 @@ func TestCurrentRunsIgnoresStaleRuns(t *testing.T) {
 		if r.File.Config.Samples != 2 {
 			t.Errorf("run %s has samples %d, want the current 2", r.File.ID, r.File.Config.Samples)
 		}
+	}
+}
+
+// LoadTruth reads back exactly the truth the respondent planted, activation
+// directions included (they are re-derived, not stored).
+func TestLoadTruthMatchesPlanted(t *testing.T) {
+	dir := t.TempDir()
+	y := "name: s\nmodel: {kind: synth, seed: 5}\ntasks: {default: true}\nparts:\n  - {name: a, kind: pre_stated, tasks: {n: 4, seed: 1}, templates: {sample: 1, seed: 1, scale: 1-5}, samples: 1, temperature: 1}\n"
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadTruth(dir); err == nil || !strings.Contains(err.Error(), TruthFile) {
+		t.Fatalf("before the study is opened: %v, want an error naming %s", err, TruthFile)
+	}
+	env, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := synth.NewTruth(env.Tasks, 5, synth.Params{})
+	env.Close()
+	got, err := LoadTruth(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("truth read back differs from the planted one")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(strings.Replace(y, "kind: synth", "kind: openai", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadTruth(dir); !errors.Is(err, ErrNoTruth) {
+		t.Fatalf("real model: %v, want ErrNoTruth", err)
 	}
 }
