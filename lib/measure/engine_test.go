@@ -293,3 +293,14 @@ func allPairs(ids []string) [][2]string {
 	}
 	return out
 }
+
+func TestParseRatesRejectsMismatchedLists(t *testing.T) {
+	cfg := RunConfig{Template: template.Template{Kind: template.PreRevealed}}
+	if _, err := ParseRates([]RunConfig{cfg, cfg}, []Summary{{}}); err == nil {
+		t.Fatal("2 configs, 1 summary: want an error")
+	}
+	rates, err := ParseRates([]RunConfig{cfg}, []Summary{{Outcomes: map[template.Outcome]int{template.OutcomeChoice: 3, template.OutcomeRefusal: 1}}})
+	if err != nil || len(rates) == 0 || rates[0].Records != 4 || rates[0].Parsed != 3 || rates[0].Refusals != 1 {
+		t.Fatalf("rates %+v, err %v", rates, err)
+	}
+}

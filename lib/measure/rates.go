@@ -37,13 +37,15 @@ func FieldLevels(t template.Template) map[string]string {
 	return m
 }
 
-// ParseRates groups outcome counts of runs by every field level.
-func ParseRates(cfgs []RunConfig, sums []Summary) []FieldRate {
+// ParseRates groups outcome counts of runs by every field level; sums[i] is
+// the summary of cfgs[i]. Lists of different lengths are an error, not a
+// table that silently leaves runs out.
+func ParseRates(cfgs []RunConfig, sums []Summary) ([]FieldRate, error) {
+	if len(cfgs) != len(sums) {
+		return nil, fmt.Errorf("measure: parse rates of %d run configs with %d summaries; want one summary per config", len(cfgs), len(sums))
+	}
 	acc := map[[2]string]*FieldRate{}
 	for i, cfg := range cfgs {
-		if i >= len(sums) {
-			break
-		}
 		for f, l := range FieldLevels(cfg.Template) {
 			k := [2]string{f, l}
 			r := acc[k]
@@ -74,7 +76,7 @@ func ParseRates(cfgs []RunConfig, sums []Summary) []FieldRate {
 		}
 		return out[i].Level < out[j].Level
 	})
-	return out
+	return out, nil
 }
 
 // WriteParseRates prints ParseRates as an aligned table.

@@ -15,16 +15,17 @@ import (
 func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	studyDir := fs.String("study", envDefault("PREFSCOPE_STUDY", ""), "study directory (env PREFSCOPE_STUDY)")
+	flagStudy := fs.String("study", "", "study directory (default: env PREFSCOPE_STUDY, relative to the repository root)")
 	parts := fs.String("parts", "", "comma-separated part names to fit (default all revealed parts)")
 	caseV := fs.Bool("case-v", false, "equal sigma for every task (Thurstone Case V) instead of the default log-sigma prior")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *studyDir == "" {
-		return fmt.Errorf("fit: -study is required")
+	dir, err := studyDir("fit", *flagStudy, false)
+	if err != nil {
+		return err
 	}
-	runs, other, err := study.CurrentRuns(*studyDir)
+	runs, other, err := study.CurrentRuns(dir)
 	if err != nil {
 		return err
 	}
@@ -53,6 +54,6 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			r.File.ID, len(u.Mu), counts.Choices, counts.Refusals, counts.Unparseable, u.Iterations, u.Status)
 		n++
 	}
-	fmt.Fprintf(stdout, "fitted %d runs; utilities.csv and fit.yaml in each run directory under %s\n", n, filepath.Join(*studyDir, "runs"))
+	fmt.Fprintf(stdout, "fitted %d runs; utilities.csv and fit.yaml in each run directory under %s\n", n, filepath.Join(dir, "runs"))
 	return nil
 }

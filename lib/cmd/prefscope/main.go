@@ -14,8 +14,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/prefscope/prefscope/lib/repo"
 )
 
 func main() {
@@ -69,12 +72,37 @@ func usage(w io.Writer) {
 	}
 }
 
-// envDefault returns the environment variable's value or def.
-func envDefault(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
+// studyDir resolves a command's study directory by one rule: a -study flag
+// is a path like any other argument, relative to the working directory;
+// without it, PREFSCOPE_STUDY is resolved as notebooks resolve it
+// (repo.StudyDir: relative to the repository root). When neither is given,
+// the committed default study is used if fallback is set, else it is an
+// error. A path to the study.yaml itself names its directory.
+func studyDir(cmd, flagValue string, fallback bool) (string, error) {
+	dir := flagValue
+	if dir == "" {
+		if os.Getenv(repo.EnvStudy) == "" && !fallback {
+			return "", fmt.Errorf("%s: -study is required (or set %s)", cmd, repo.EnvStudy)
+		}
+		var err error
+		if dir, err = repo.StudyDir(); err != nil {
+			return "", fmt.Errorf("%s: %w", cmd, err)
+		}
 	}
-	return def
+	if filepath.Base(dir) == "study.yaml" {
+		dir = filepath.Dir(dir)
+	}
+	return filepath.Abs(dir)
+}
+
+// concurrencyDefault is the -concurrency default: PREFSCOPE_CONCURRENCY, or
+// 0 (the study's own setting). A malformed value is an error.
+func concurrencyDefault(cmd string) (int, error) {
+	n, err := repo.Concurrency()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", cmd, err)
+	}
+	return n, nil
 }
 
 func splitList(s string) []string {

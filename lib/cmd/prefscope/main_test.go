@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/repo"
 )
 
 // TestMain lets the test binary stand in for the prefscope command, so the
@@ -202,10 +203,15 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"measure without study", []string{"measure"}, "-study is required"},
 		{"missing study dir", []string{"measure", "-study", "/nonexistent/study"}, "study.yaml"},
+		{"malformed concurrency", []string{"measure", "-study", "/nonexistent/study"}, "PREFSCOPE_CONCURRENCY"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv("PREFSCOPE_STUDY", "")
+			t.Setenv("PREFSCOPE_CONCURRENCY", "")
+			if strings.Contains(c.name, "concurrency") {
+				t.Setenv("PREFSCOPE_CONCURRENCY", "eight")
+			}
 			var out, errOut bytes.Buffer
 			err := run(context.Background(), c.args, &out, &errOut)
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
@@ -294,5 +300,26 @@ parts:
 	}
 	if fitted != 2 {
 		t.Errorf("%d runs have utilities.csv, want 2", fitted)
+	}
+}
+
+// PREFSCOPE_STUDY means the same directory to every command: relative to the
+// repository root, as notebooks read it, whatever the working directory.
+func TestStudyEnvResolvedAgainstRoot(t *testing.T) {
+	root, err := repo.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PREFSCOPE_STUDY", "data/studies/default")
+	t.Chdir(filepath.Join(root, "lib", "cmd")) // inside the repository, not at its root
+	for _, cmd := range []string{"measure", "fit", "extract", "simulate"} {
+		dir, err := studyDir(cmd, "", cmd == "simulate")
+		if err != nil || dir != filepath.Join(root, "data", "studies", "default") {
+			t.Errorf("%s: %q, %v; want the default study under %s", cmd, dir, err, root)
+		}
+	}
+	wd, _ := os.Getwd()
+	if dir, _ := studyDir("measure", "rel/study.yaml", false); dir != filepath.Join(wd, "rel") {
+		t.Errorf("-study rel/study.yaml: %q, want %s (flags are relative to the working directory)", dir, filepath.Join(wd, "rel"))
 	}
 }
