@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/optimize"
@@ -432,20 +433,11 @@ func (p *problem) f(x []float64) float64 {
 }
 
 func (p *problem) g(grad, x []float64) {
-	if p.cached && equalSlices(x, p.cacheX) {
+	if p.cached && slices.Equal(x, p.cacheX) {
 		copy(grad, p.cacheG)
 		return
 	}
 	p.eval(x, grad)
-}
-
-func equalSlices(a, b []float64) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // eval returns F(x) and, when grad is non-nil, writes ∇F(x) into it.

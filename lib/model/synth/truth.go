@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -221,7 +223,7 @@ type Context map[string]string
 // perceived field.
 func (t *Truth) Utility(taskID string, c Context) float64 {
 	u := t.Mu[taskID]
-	for _, f := range sortedKeys(c) {
+	for _, f := range slices.Sorted(maps.Keys(c)) {
 		u += t.Perturbation(f, c[f], taskID)
 	}
 	return u
@@ -325,15 +327,6 @@ func unit(v []float64) []float64 {
 		v[i] /= s
 	}
 	return v
-}
-
-func sortedKeys(m Context) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // ReadTruth reads planted parameters saved as JSON (a study's truth.json) and
