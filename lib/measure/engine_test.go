@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -302,5 +303,39 @@ func TestParseRatesRejectsMismatchedLists(t *testing.T) {
 	rates, err := ParseRates([]RunConfig{cfg}, []Summary{{Outcomes: map[template.Outcome]int{template.OutcomeChoice: 3, template.OutcomeRefusal: 1}}})
 	if err != nil || len(rates) == 0 || rates[0].Records != 4 || rates[0].Parsed != 3 || rates[0].Refusals != 1 {
 		t.Fatalf("rates %+v, err %v", rates, err)
+	}
+}
+
+// The store keeps records in the order calls finished; ReadRun gives them in
+// key order, so two runs of one config read back identically whatever the
+// concurrency.
+func TestReadRunOrderDoesNotDependOnConcurrency(t *testing.T) {
+	m, cat, tasks, byID := setup(t)
+	tp := cat.Generate(template.PreRevealed, "")[0]
+	x := ids(tasks, 12)
+	cfg := RunConfig{Part: "t", Template: tp, Tasks: x, Pairs: allPairs(x), Samples: 2, Temperature: 1, Seed: 5}
+	var got [][]string
+	for _, conc := range []int{1, 8} {
+		eng := &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: conc}
+		sum, err := eng.Run(context.Background(), t.TempDir(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := ReadRun(sum.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys, outcomes []string
+		for _, r := range run.Records {
+			keys = append(keys, r.Key)
+			outcomes = append(outcomes, r.Key+"="+r.Winner)
+		}
+		if !slices.IsSorted(keys) {
+			t.Fatalf("concurrency %d: records not in key order", conc)
+		}
+		got = append(got, outcomes)
+	}
+	if !slices.Equal(got[0], got[1]) {
+		t.Fatal("records read back in a different order at concurrency 1 and 8")
 	}
 }

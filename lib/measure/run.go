@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -151,9 +152,11 @@ type Run struct {
 	Records []Record
 }
 
-// ReadRun loads a run directory written by the engine. A torn final line is
-// ignored (the engine drops it on resume); a malformed complete line is an
-// error naming the file and line.
+// ReadRun loads a run directory written by the engine, with its records
+// sorted by call key: the store holds them in the order calls finished,
+// which depends on concurrency, and every analysis must not. A torn final
+// line is ignored (the engine drops it on resume); a malformed complete line
+// is an error naming the file and line.
 func ReadRun(dir string) (*Run, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "run.yaml"))
 	if err != nil {
@@ -184,6 +187,7 @@ func ReadRun(dir string) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
+	slices.SortStableFunc(run.Records, func(a, b Record) int { return strings.Compare(a.Key, b.Key) })
 	return run, nil
 }
 
