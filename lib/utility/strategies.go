@@ -34,36 +34,30 @@ func CompareStrategies(sim SimOptions, seeds []uint64, share float64) ([]Strateg
 		if err != nil {
 			return nil, err
 		}
-		full, err := Fit(st.Train, nil)
-		if err != nil {
-			return nil, err
-		}
-		fm := Evaluate(full, st.Test)
-		pool := len(st.Train.Pairs())
-		comps := st.Train.Comparisons()
-		maxPairs := int(share * float64(pool))
+		sp := studySplit(st)
+		maxPairs, maxComps := sp.Budget(share)
 		strategies := []Strategy{PaperStrategy(), ReferenceStrategy(),
 			&RandomStrategy{BatchSize: max(10, sim.N/2), MaxPairs: maxPairs},
-			&RandomStrategy{BatchSize: max(10, sim.N/2), MaxPairs: maxPairs, MaxComparisons: int(share * comps), Requery: true},
-			&InfoGainStrategy{MaxPairs: maxPairs, MaxComparisons: int(share * comps), Requery: true}}
+			&RandomStrategy{BatchSize: max(10, sim.N/2), MaxPairs: maxPairs, MaxComparisons: maxComps, Requery: true},
+			&InfoGainStrategy{MaxPairs: maxPairs, MaxComparisons: maxComps, Requery: true}}
+		rep, err := ReplayStrategies(sp, st.Truth.Mu, strategies, &ActiveOptions{Seed: seed})
+		if err != nil {
+			return nil, fmt.Errorf("utility: seed %d: %w", seed, err)
+		}
 		if rows == nil {
 			rows = make([]StrategyResult, len(strategies))
 		}
-		for k, s := range strategies {
-			c, err := Replay(sim.N, st.TrainSamples, st.Test, st.Truth.Mu, s, &ActiveOptions{Seed: seed})
-			if err != nil {
-				return nil, fmt.Errorf("utility: strategy %q seed %d: %w", s.Name(), seed, err)
-			}
+		for k, res := range rep.Results {
 			r := &rows[k]
-			r.Strategy = s.Name()
-			r.PairShare += float64(c.Final.Pairs) / float64(pool)
-			r.ComparisonShare += c.Final.Comparisons / comps
-			r.Accuracy += c.Final.Heldout.Accuracy
-			r.LogLoss += c.Final.Heldout.LogLoss
-			r.Spearman += c.Final.Spearman
-			r.FullAccuracy += fm.Accuracy
-			r.FullLogLoss += fm.LogLoss
-			r.Batches += float64(len(c.Points))
+			r.Strategy = res.Strategy
+			r.PairShare += res.PairShare
+			r.ComparisonShare += res.ComparisonShare
+			r.Accuracy += res.Accuracy
+			r.LogLoss += res.LogLoss
+			r.Spearman += res.Spearman
+			r.FullAccuracy += res.FullAccuracy
+			r.FullLogLoss += res.FullLogLoss
+			r.Batches += res.Batches
 		}
 	}
 	f := 1 / float64(len(seeds))
