@@ -45,7 +45,7 @@ func CandidateSettings() []Setting {
 		{"log-sigma prior sd 0.25, mu prior sd 10", &FitOptions{MuPriorSD: 10}},
 		{"log-sigma prior sd 1", &FitOptions{LogSigmaPriorSD: 1}},
 		{"log-sigma prior sd 0.5", &FitOptions{LogSigmaPriorSD: 0.5}},
-		{"log-sigma prior sd 0.25 (default)", nil},
+		{DefaultSettingName, nil},
 		{"log-sigma prior sd 0.1", &FitOptions{LogSigmaPriorSD: 0.1}},
 	}
 }
