@@ -1,0 +1,183 @@
+package robustness
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/utility"
+)
+
+// FromStore builds the runs of the analysis from stored measurement runs:
+// each run's fitted utilities (utilities.csv, written by utility.WriteRunFit)
+// and its template fields (measure.FieldLevels). A field with one value in
+// every run (such as the kind, within a part) is left out: its "same"
+// indicator would repeat the intercept.
+func FromStore(runs []*measure.Run) ([]Run, error) {
+	out := make([]Run, len(runs))
+	levels := map[string]map[string]bool{} // field -> values seen
+	for k, r := range runs {
+		u, err := utility.ReadRunUtilities(r.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("robustness: run %s: %w (fit it with utility.FitRun and WriteRunFit first)", r.File.ID, err)
+		}
+		out[k] = Run{ID: r.File.ID, Fields: measure.FieldLevels(r.File.Config.Template), Utilities: u}
+	}
+	for _, r := range out {
+		for f := range r.Fields {
+			levels[f] = map[string]bool{}
+		}
+	}
+	for _, r := range out {
+		for f := range levels {
+			levels[f][r.Fields[f]] = true // a missing field has the value ""
+		}
+	}
+	for f, seen := range levels {
+		if len(seen) < 2 {
+			for _, r := range out {
+				delete(r.Fields, f)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Sensitivity is the whole sensitivity analysis of a set of stored runs:
+// their pairwise correlations, the regression and the averaging view, and,
+// for a synthetic study, the same views of the planted correlations.
+type Sensitivity struct {
+	Correlations *Correlations
+	Regression   *Regression
+	Averaging    []FieldAverage
+	// Planted holds the correlations the simulated respondent's true
+	// context utilities would have (synth.Truth.ExpectedCorrelation) for the
+	// same run pairs; it and the two views below are nil without a truth.
+	Planted           *Correlations
+	PlantedRegression *Regression
+	PlantedAveraging  []FieldAverage
+}
+
+// Analyze correlates the fitted utilities of stored runs (FromStore,
+// Correlate with DefaultMinShared), fits the regression and the averaging
+// view, and, when truth is not nil, the planted counterparts.
+func Analyze(runs []*measure.Run, truth *synth.Truth) (*Sensitivity, error) {
+	rr, err := FromStore(runs)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sensitivity{}
+	if s.Correlations, err = Correlate(rr, 0); err != nil {
+		return nil, err
+	}
+	if s.Regression, err = s.Correlations.Regress(); err != nil {
+		return nil, err
+	}
+	s.Averaging = s.Correlations.Averaging()
+	if truth == nil {
+		return s, nil
+	}
+	ctx := map[string]synth.Context{}
+	for _, r := range runs {
+		ctx[r.File.ID] = synth.ContextOf(r.File.Config.Template)
+	}
+	pc := *s.Correlations
+	pc.Pairs = append([]PairCorrelation(nil), s.Correlations.Pairs...)
+	for i := range pc.Pairs {
+		pc.Pairs[i].Pearson = truth.ExpectedCorrelation(ctx[pc.Pairs[i].A], ctx[pc.Pairs[i].B])
+	}
+	s.Planted = &pc
+	if s.PlantedRegression, err = pc.Regress(); err != nil {
+		return nil, fmt.Errorf("robustness: planted correlations: %w", err)
+	}
+	s.PlantedAveraging = pc.Averaging()
+	return s, nil
+}
+
+// Effects returns the Effect of each field of an averaging view, in order.
+func Effects(avg []FieldAverage) []float64 {
+	out := make([]float64, len(avg))
+	for i, a := range avg {
+		out[i] = a.Effect
+	}
+	return out
+}
+
+// Pearsons returns the correlation of every run pair, in order.
+func (c *Correlations) Pearsons() []float64 {
+	out := make([]float64, len(c.Pairs))
+	for i, p := range c.Pairs {
+		out[i] = p.Pearson
+	}
+	return out
+}
+
+// Term is one regression term of a Summary: the estimate and its standard
+// error, the planted estimate (0 without a truth), and the field's
+// averaging effect (0 for the intercept, which has none).
+type Term struct {
+	Term                         string
+	Beta, SE, Planted, Averaging float64
+}
+
+// Summary is what the robustness notebook saves of a Sensitivity for its
+// report: one Term per regression term, the fit's R² over Pairs run pairs,
+// and the mean correlation MeanR between runs.
+type Summary struct {
+	Terms []Term  `json:"terms"`
+	R2    float64 `json:"r2"`
+	Pairs int     `json:"pairs"`
+	MeanR float64 `json:"mean_r"`
+	// HasPlanted says whether the Planted values come from a truth.
+	HasPlanted bool `json:"has_planted"`
+}
+
+// Summary returns the typed summary of s.
+func (s *Sensitivity) Summary() Summary {
+	reg := s.Regression
+	out := Summary{R2: reg.R2, Pairs: reg.N, MeanR: stat.Mean(s.Correlations.Pearsons(), nil), HasPlanted: s.PlantedRegression != nil}
+	for i, t := range reg.Terms {
+		term := Term{Term: t, Beta: reg.Beta[i], SE: reg.SE[i]}
+		if out.HasPlanted && !math.IsNaN(s.PlantedRegression.Beta[i]) {
+			term.Planted = s.PlantedRegression.Beta[i]
+		}
+		if i > 0 {
+			term.Averaging = s.Averaging[i-1].Effect
+		}
+		out.Terms = append(out.Terms, term)
+	}
+	return out
+}
+
+// WriteTable prints the summary's terms as an aligned text table.
+func (s Summary) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "term\tβ\tSE\tplanted β\taveraging effect")
+	for _, t := range s.Terms {
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%.4f\n", t.Term, t.Beta, t.SE, t.Planted, t.Averaging)
+	}
+	return tw.Flush()
+}
+
+// Table returns the summary's terms as table rows for a report, numbers
+// written by format with 3 decimals (report.F): term, β, SE, planted β
+// (empty without a truth) and averaging effect (empty for the intercept).
+func (s Summary) Table(format func(x float64, digits int) string) (header []string, rows [][]string) {
+	header = []string{"term", "β", "SE", "planted β", "averaging effect"}
+	for i, t := range s.Terms {
+		planted, avg := format(t.Planted, 3), format(t.Averaging, 3)
+		if !s.HasPlanted {
+			planted = ""
+		}
+		if i == 0 {
+			avg = "" // the intercept has no averaging view
+		}
+		rows = append(rows, []string{t.Term, format(t.Beta, 3), format(t.SE, 3), planted, avg})
+	}
+	return header, rows
+}
