@@ -12,6 +12,10 @@
 #   shellfail.ipynb          failing "!" shell command in cell 1
 #   executed/panic.ipynb     saved outputs of a panic, checked with --scan-only
 #                            (needs no kernel)
+#   long.ipynb               code cells over 30 lines: the setup cell padded to
+#                            31 lines (cell 0) and cell 3 (31 lines) must be
+#                            named, cell 2 (exactly 30 lines, then blank ones)
+#                            must not, and nothing may run
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,7 +43,7 @@ expect_in() {
 	done
 }
 
-echo "check-runner: 1/3 scan-only on saved panic outputs"
+echo "check-runner: 1/4 scan-only on saved panic outputs"
 set +e
 o="$("$py" scripts/run-notebooks.py --scan-only "$td/executed/panic.ipynb")"
 rc=$?
@@ -49,7 +53,7 @@ before=$fails
 expect_in "$o" "panic.ipynb: cell 2: Go panic:" "panic: assignment to entry in nil map"
 [[ $fails == "$before" ]] || show "$o"
 
-echo "check-runner: 2/3 a good notebook passes"
+echo "check-runner: 2/4 a good notebook passes"
 set +e
 o="$(scripts/run-notebooks.sh "$td/ok.ipynb")"
 rc=$?
@@ -59,7 +63,7 @@ before=$fails
 expect_in "$o" "ok    $td/ok.ipynb"
 [[ $fails == "$before" ]] || show "$o"
 
-echo "check-runner: 3/3 broken notebooks fail, naming cell and line"
+echo "check-runner: 3/4 broken notebooks fail, naming cell and line"
 set +e
 o="$(scripts/run-notebooks.sh "$td/panic.ipynb" "$td/compile.ipynb" "$td/exit.ipynb" "$td/shellfail.ipynb")"
 rc=$?
@@ -80,9 +84,30 @@ sys.exit(0 if cells[3].get("execution_count") is None and not cells[3].get("outp
 PY
 [[ $fails == "$before" ]] || show "$o"
 
+echo "check-runner: 4/4 code cells over 30 lines fail, before anything runs"
+for mode in scan-only execute; do
+	set +e
+	if [[ $mode == scan-only ]]; then
+		o="$("$py" scripts/run-notebooks.py --scan-only "$td/long.ipynb")"
+	else
+		o="$(scripts/run-notebooks.sh "$td/long.ipynb")"
+	fi
+	rc=$?
+	set -e
+	before=$fails
+	[[ $rc == 1 ]] || fail "long.ipynb ($mode): exit status $rc, want 1"
+	expect_in "$o" \
+		"$td/long.ipynb: cell 0: code cell has 31 lines, at most 30" \
+		"$td/long.ipynb: cell 3: code cell has 31 lines, at most 30"
+	! grep -qF "$td/long.ipynb: cell 2:" <<<"$o" || fail "long.ipynb ($mode): cell 2 has 30 lines and must pass"
+	[[ $fails == "$before" ]] || show "$o"
+done
+[[ ! -e "$out/scripts__testdata__long.ipynb" ]] || fail "long.ipynb: executed although its cells are too long"
+
 if [[ $fails -gt 0 ]]; then
 	echo "check-runner: $fails check(s) failed"
 	exit 1
 fi
 echo "check-runner: ok: the runner passes $td/ok.ipynb and stops with the cell and line on a panic,"
-echo "check-runner:     a compile error, a non-zero exit and a failing shell command ($SECONDS s)"
+echo "check-runner:     a compile error, a non-zero exit and a failing shell command, and fails"
+echo "check-runner:     code cells over 30 lines before running them ($SECONDS s)"

@@ -16,8 +16,14 @@ fails when it has an `error` output, or when any line of its text outputs
 FAILURE_PATTERNS. Execution stops at the first failing cell; the message names
 the notebook, the cell index (0-based, as in the .ipynb file) and the line.
 
+Before a notebook runs (and in --scan-only), every code cell is measured:
+a cell of more than --max-cell-lines source lines (default 30; the setup
+cell counts too, trailing blank lines do not) fails the notebook without
+executing it, and every such cell is named. A cell does one step by calling
+lib (DESIGN.md section 6); logic that needs more lines belongs in lib.
+
 Usage:
-  run-notebooks.py [--out DIR] [--timeout S] [--kernel-log FILE] NOTEBOOK...
+  run-notebooks.py [--out DIR] [--timeout S] [--kernel-log FILE] [--max-cell-lines N] NOTEBOOK...
   run-notebooks.py --scan-only EXECUTED.ipynb...   # check saved outputs only
 
 Exit status: 0 when every notebook ran clean, 1 when one failed, 2 on usage
@@ -138,19 +144,48 @@ def check_cell(cell, cell_index):
         )
 
 
+MAX_CELL_LINES = 30
+
+
+class LongCells(Exception):
+    """Code cells with more source lines than the limit."""
+
+    def __init__(self, cells, limit):
+        super().__init__(f"{len(cells)} code cell(s) over {limit} lines")
+        self.cells = cells  # [(cell index, line count)]
+        self.limit = limit
+
+
+def code_lines(cell):
+    """Number of source lines of a code cell, trailing blank lines not counted."""
+    return len(_text(cell.get("source")).rstrip().splitlines())
+
+
+def check_cell_lengths(nb, limit):
+    """Raises LongCells naming every code cell over limit lines."""
+    long = [
+        (i, code_lines(cell))
+        for i, cell in enumerate(nb.cells)
+        if cell.get("cell_type") == "code" and code_lines(cell) > limit
+    ]
+    if long:
+        raise LongCells(long, limit)
+
+
 def scan_notebook(nb):
     """Raises CellFailure for the first failing cell of an executed notebook."""
     for i, cell in enumerate(nb.cells):
         check_cell(cell, i)
 
 
-def execute_notebook(path, out_path, timeout, kernel_log):
+def execute_notebook(path, out_path, timeout, kernel_log, max_cell_lines=MAX_CELL_LINES):
     """Executes one notebook, saving the executed copy to out_path."""
     # nbconvert's ExecutePreprocessor is what `jupyter nbconvert --execute`
     # runs; calling it here adds a check after every cell.
     from nbconvert.preprocessors import ExecutePreprocessor
 
     nb = nbformat.read(path, as_version=4)
+    check_cell_lengths(nb, max_cell_lines)
     kernel = nb.metadata.get("kernelspec", {}).get("name", "gonb")
 
     def on_cell_executed(cell, cell_index, execute_reply):
@@ -187,6 +222,9 @@ def main(argv):
     ap.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds")
     ap.add_argument("--kernel-log", default=None, help="file for kernel stderr (default OUT/kernel.log)")
     ap.add_argument("--scan-only", action="store_true", help="check outputs of already executed notebooks")
+    ap.add_argument(
+        "--max-cell-lines", type=int, default=MAX_CELL_LINES, help="most source lines a code cell may have"
+    )
     args = ap.parse_args(argv)
 
     kernel_log = args.kernel_log or os.path.join(args.out, "kernel.log")
@@ -200,9 +238,18 @@ def main(argv):
         out_path = os.path.join(args.out, rel.replace(os.sep, "__").lstrip("._"))
         try:
             if args.scan_only:
-                scan_notebook(nbformat.read(path, as_version=4))
+                nb = nbformat.read(path, as_version=4)
+                check_cell_lengths(nb, args.max_cell_lines)
+                scan_notebook(nb)
             else:
-                execute_notebook(path, out_path, args.timeout, kernel_log)
+                execute_notebook(path, out_path, args.timeout, kernel_log, args.max_cell_lines)
+        except LongCells as f:
+            failed += 1
+            print(f"FAIL  {rel}  {time.monotonic() - start:7.1f} s", flush=True)
+            for index, n in f.cells:
+                print(f"  {rel}: cell {index}: code cell has {n} lines, at most {f.limit}", flush=True)
+            print("  (not executed: move the logic into lib and keep each cell to one step)", flush=True)
+            continue
         except CellFailure as f:
             failed += 1
             print(f"FAIL  {rel}  {time.monotonic() - start:7.1f} s", flush=True)
