@@ -17,7 +17,9 @@
 //     √(diag((XᵀX)⁺) · SSE/(n - p)), p = rank X, and R² = 1 - SSE/SST.
 //
 // A large β_f says utilities are sensitive to field f: runs that agree on
-// f correlate more, holding the other fields fixed. The robustness notebook
+// f correlate more, holding the other fields fixed. Analyze runs both views
+// on stored, fitted runs (FromStore), and on a synthetic study also on the
+// planted correlations; Summary is its saved result. The robustness notebook
 // (notebooks/robustness.ipynb) shows both views; the reference study found
 // task_order to be the only field with a large effect (48 runs, R² = 0.249).
 package robustness

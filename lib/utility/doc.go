@@ -48,10 +48,12 @@
 // ReferenceStrategy (the reference study's variant), RandomStrategy (the
 // control) and InfoGainStrategy (prefscope's rule: greedy expected
 // information about μᵢ-μⱼ under the Laplace posterior). Replay runs a
-// strategy against stored comparisons with a fixed held-out split and
-// returns its learning curve; ActiveRun drives a live measurement loop
-// (Next, measure, Add, ..., Result). CompareStrategies and CompareSettings
-// print the evidence tables shown in the notebook.
+// strategy against stored comparisons with a fixed held-out split (NewSplit,
+// SplitRun) and returns its learning curve; ReplayStrategies replays several
+// on one split next to the full fit, for measured runs and for
+// CompareStrategies alike. ActiveRun drives a live measurement loop (Next,
+// measure, Add, ..., Result). CompareStrategies, CompareSettings and
+// RankAgreement give the evidence tables shown in the notebook.
 //
 // Conventions: tasks are indexed 0..N-1 (Data.IDs names them); μ is in
 // units of σ₀ = StartSigma; probabilities are for "first index preferred".
