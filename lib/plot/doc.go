@@ -30,11 +30,10 @@
 // repository root (lib/repo), with the date from PREFSCOPE_DATE or today, and
 // a snake_case slug naming the content (alpha_sweep, utility_scatter). Show
 // displays the figure inline when the program runs inside a GoNB cell and
-// does nothing elsewhere; it speaks GoNB's display protocol itself (gob
-// messages on the named pipe in $GONB_PIPE, with a sync round trip on
-// $GONB_PIPE_BACK so that a cell that exits right after Show still shows the
-// figure), because the gonb module's own gonbui package would pull the
-// module graph to versions that downgrade GoMLX. Publish does both.
+// does nothing elsewhere; it goes through GoNB's own gonbui package (the
+// gonb version that GoMLX already requires, and the one tools/go.mod pins
+// for the kernel) and waits for the kernel's acknowledgement, so that a cell
+// that exits right after Show still shows the figure. Publish does both.
 //
 // The same inputs always draw the same pixels; the golden-image tests in
 // this package (go test ./lib/plot -regen rewrites testdata/*_golden.png)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 	"github.com/prefscope/prefscope/lib/repo"
 )
 
@@ -294,9 +295,10 @@ func TestSave(t *testing.T) {
 }
 
 func TestShowOutsideNotebook(t *testing.T) {
-	t.Setenv(envGonbPipe, "")
+	setNotebook(t, false)
+	sendDisplay = func(*protocol.DisplayData) { t.Fatal("Show sent a display outside a notebook") }
 	if InNotebook() {
-		t.Fatal("InNotebook() with GONB_PIPE unset")
+		t.Fatal("InNotebook() outside a notebook")
 	}
 	f, err := Scatter([]float64{0}, []float64{0}, nil)
 	if err != nil {
