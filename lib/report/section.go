@@ -38,6 +38,7 @@ type Section struct {
 
 	numbers []Number
 	body    []string
+	err     error // the first error of an adding method; Write returns it
 }
 
 // NewSection returns an empty section named name with the given title.
@@ -75,15 +76,16 @@ func (s *Section) Numbers() []Number { return append([]Number(nil), s.numbers...
 // lib/plot.Save) with a caption under it. The link is relative to the
 // report directory, so it resolves from the section file and from
 // highlights.md. It is an error if the file does not exist, so a typo
-// cannot leave a broken image in the report.
+// cannot leave a broken image in the report. The error is also kept (see
+// Err), so that Write fails even when the caller ignored it.
 func (s *Section) Figure(path, caption string) error {
 	date, err := s.date()
 	if err != nil {
-		return err
+		return s.fail(err)
 	}
 	link, err := FigureLink(date, path)
 	if err != nil {
-		return err
+		return s.fail(fmt.Errorf("report: section %s: %w", s.Name, err))
 	}
 	alt := strings.NewReplacer("[", "(", "]", ")", "\n", " ").Replace(caption)
 	md := fmt.Sprintf("![%s](%s)", alt, link)
@@ -93,6 +95,19 @@ func (s *Section) Figure(path, caption string) error {
 	s.body = append(s.body, md)
 	return nil
 }
+
+// fail keeps the first error of the section and returns err.
+func (s *Section) fail(err error) error {
+	if s.err == nil {
+		s.err = err
+	}
+	return err
+}
+
+// Err returns the first error met while adding to the section (a missing
+// figure, a bad date), or nil. It is sticky: later successful calls do not
+// clear it.
+func (s *Section) Err() error { return s.err }
 
 // FigureLink returns the link to the file at path relative to the report
 // directory of date, with forward slashes, wrapped in <...> when it holds
@@ -173,7 +188,12 @@ func (s *Section) Markdown() string {
 }
 
 // Write writes the section to reports/<date>/<Name>.md and returns the path.
+// If an earlier call failed (see Err), Write writes nothing and returns that
+// error, so a section with a missing figure never replaces a good one.
 func (s *Section) Write() (string, error) {
+	if s.err != nil {
+		return "", s.err
+	}
 	date, err := s.date()
 	if err != nil {
 		return "", err
