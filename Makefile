@@ -1,6 +1,6 @@
 # prefscope: the main job, the tests and their setup. `make help` lists targets.
 #
-#   make highlights   run every notebook headless, assemble reports/<date>/highlights.md
+#   make highlights   run every notebook headless, assemble reports/<date>/highlights.md and .html
 #   make test         go vet, gofmt, go test, the notebook runner's self-check, every notebook
 #   make bench        benchmarks of lib/...
 #   make gpu-check    scripts/gpu-check.sh (real model on a GPU)
@@ -35,7 +35,7 @@ GO_TEST_TIMEOUT ?= 60m
 
 help:
 	@echo "prefscope targets:"
-	@echo "  make highlights   run all notebooks headless; figures in assets/, report in reports/$(PREFSCOPE_DATE)/highlights.md"
+	@echo "  make highlights   run all notebooks headless; figures in assets/, report in reports/$(PREFSCOPE_DATE)/highlights.md and .html"
 	@echo "  make test         go vet, gofmt check, go test, notebook runner self-check, all notebooks"
 	@echo "  make bench        go test -bench over lib/..."
 	@echo "  make gpu-check    check a real model on the GPU (scripts/gpu-check.sh)"
@@ -57,9 +57,9 @@ report:
 	@if compgen -G 'lib/cmd/prefscope/*.go' >/dev/null; then \
 		echo "report: go run ./lib/cmd/prefscope report (PREFSCOPE_DATE=$(PREFSCOPE_DATE))"; \
 		go run ./lib/cmd/prefscope report; \
-		echo "report: reports/$(PREFSCOPE_DATE)/highlights.md"; \
+		echo "report: reports/$(PREFSCOPE_DATE)/highlights.md, and highlights.html (self-contained, to share)"; \
 	else \
-		echo "report: lib/cmd/prefscope does not exist yet, so reports/$(PREFSCOPE_DATE)/highlights.md was not assembled;"; \
+		echo "report: lib/cmd/prefscope does not exist yet, so reports/$(PREFSCOPE_DATE)/highlights.md and .html were not assembled;"; \
 		echo "report: the notebooks' figures are in assets/ and their sections in reports/$(PREFSCOPE_DATE)/."; \
 	fi
 

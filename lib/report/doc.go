@@ -1,6 +1,7 @@
-// Package report builds the markdown of the weekly research-highlights
-// report: tables and number formatting shared by the notebooks, one Section
-// per notebook, and the assembly of reports/<date>/highlights.md.
+// Package report builds the weekly research-highlights report: tables and
+// number formatting shared by the notebooks, one Section per notebook, the
+// assembly of reports/<date>/highlights.md, and its rendering as one
+// self-contained reports/<date>/highlights.html to share.
 //
 // # Layout
 //
@@ -13,6 +14,20 @@
 // fixed order, robustness, transitivity, probe, positivity, then any other
 // sections alphabetically, under a title, the date and a table of contents;
 // a fixed section with no file is listed as "not run".
+//
+// A Section keeps the first error of its adding methods (a figure file that
+// does not exist, a bad date): Err returns it, and Write returns it instead
+// of writing, so a notebook cell that ignores Figure's error still fails.
+//
+// # The HTML report
+//
+// AssembleHTML renders highlights.md with goldmark (GitHub tables, GitHub
+// heading anchors) into one file that needs nothing else to be read:
+// figures are inlined as data: URIs, $...$ and $$...$$ become MathML, which
+// browsers draw natively (MathML converts the TeX subset the notebooks use,
+// and an unknown command is an error, not a wrong formula), raw HTML is
+// shown as text, and a Content-Security-Policy forbids any fetch. FigureLinks
+// and ResolveFigure let tests check that every figure link resolves.
 //
 // # Key numbers
 //

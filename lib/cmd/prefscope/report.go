@@ -10,6 +10,8 @@ import (
 	"github.com/prefscope/prefscope/lib/report"
 )
 
+// cmdReport assembles reports/<date>/highlights.md from the section files
+// and renders it as the self-contained reports/<date>/highlights.html.
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -24,10 +26,15 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	path, err := report.Assemble(d)
+	md, err := report.Assemble(d)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, path)
+	fmt.Fprintln(stdout, md)
+	page, err := report.AssembleHTML(d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, page)
 	return nil
 }
