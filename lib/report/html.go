@@ -176,6 +176,7 @@ th { background: #f6f8fa; }
 tr:nth-child(even) td { background: #fafbfc; }
 img { display: block; max-width: 100%; height: auto; margin: 1.2rem auto .3rem; }
 p:has(> img) + p > em:only-child { display: block; text-align: center; color: #59636e; font-size: .93em; }
+math { font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Math TeX Gyre", math; }
 math[display="block"] { margin: .8rem 0; font-size: 1.08em; }
 @media print { main { max-width: none; } img { break-inside: avoid; } }
 `

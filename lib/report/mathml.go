@@ -64,6 +64,7 @@ type texParser struct {
 	i       int
 	display bool
 	err     error
+	fn      bool // the last atom was a function name (\log, \operatorname)
 }
 
 func (p *texParser) fail(format string, args ...any) {
@@ -140,13 +141,34 @@ func (p *texParser) row(until stop) []string {
 			}
 			return items
 		}
+		p.fn = false
 		base, big := p.atom()
 		if p.err != nil {
 			return items
 		}
+		fn := p.fn
 		items = append(items, p.scripts(base, big))
+		if fn && p.thinSpaceAfterFunction() {
+			items = append(items, `<mspace width="0.1667em"></mspace>`)
+		}
 	}
 	return items
+}
+
+// thinSpaceAfterFunction says whether TeX would put a thin space between a
+// function name and what follows: before an argument written without
+// parentheses (\log x), not before a bracket or the end of a group.
+func (p *texParser) thinSpaceAfterFunction() bool {
+	p.skipSpace()
+	c := p.peek()
+	if c == 0 || strings.ContainsRune("([{}|&^_", c) {
+		return false
+	}
+	switch p.peekCommand() {
+	case "left", "right", "big", "Big", "bigl", "Bigl", "lbrace", "langle", "lvert", "lVert", "|", "{", `\`, "end", ",", ";", "quad", "qquad":
+		return false
+	}
+	return !strings.ContainsRune("=+−-<>,;.)]", c)
 }
 
 // scripts attaches the ^, _ and ' that follow base.
@@ -284,6 +306,19 @@ func (p *texParser) atom() (string, bool) {
 	return mo(string(c)), false
 }
 
+// fixedFences are the delimiters that MathML would stretch to the height of
+// the whole row; typed without \left and \right they keep their size, as
+// in TeX.
+const fixedFences = "()[]{}|‖⟨⟩⌊⌋⌈⌉"
+
+// mo makes an operator; a fence is kept at its size (see fixedFences).
+func mo(s string) string {
+	if len([]rune(s)) == 1 && strings.Contains(fixedFences, s) {
+		return `<mo stretchy="false">` + html.EscapeString(s) + "</mo>"
+	}
+	return "<mo>" + html.EscapeString(s) + "</mo>"
+}
+
 // opChars maps characters typed in TeX to the ones to show.
 var opChars = map[rune]string{'-': "−", '*': "∗"}
 
@@ -305,9 +340,11 @@ func (p *texParser) commandAtom() (string, bool) {
 		return mo(s), true
 	}
 	if functions[name] {
+		p.fn = true
 		return "<mi>" + name + "</mi>", false
 	}
 	if limitFunctions[name] {
+		p.fn = true
 		return "<mi>" + name + "</mi>", true
 	}
 	if w, ok := spaces[name]; ok {
@@ -356,13 +393,13 @@ func (p *texParser) commandAtom() (string, bool) {
 		closing := p.delimiter()
 		return "<mrow>" + fence(open) + strings.Join(body, "") + fence(closing) + "</mrow>", false
 	case "text", "textrm", "mbox", "textnormal", "textit", "textbf":
-		t := strings.Join(strings.Fields(p.rawArg()), " ")
-		return "<mtext>" + html.EscapeString(t) + "</mtext>", false
+		return "<mtext>" + html.EscapeString(textSpaces(p.rawArg())) + "</mtext>", false
 	case "operatorname":
 		big := p.peek() == '*' // \operatorname*{argmax}: limits below in display
 		if big {
 			p.i++
 		}
+		p.fn = true
 		return "<mi>" + html.EscapeString(strings.TrimSpace(p.rawArg())) + "</mi>", big
 	case "not":
 		a, _ := p.atom()
@@ -408,6 +445,23 @@ func (p *texParser) delimiter() string {
 	}
 }
 
+// textSpaces collapses runs of spaces in \text as TeX does, and keeps the
+// ones at the ends (\text{if }x) as no-break spaces, which MathML would
+// otherwise trim.
+func textSpaces(t string) string {
+	inner := strings.Join(strings.Fields(t), " ")
+	if inner == "" {
+		return strings.Repeat("\u00a0", min(len(t), 1))
+	}
+	if strings.TrimLeftFunc(t, unicode.IsSpace) != t {
+		inner = "\u00a0" + inner
+	}
+	if strings.TrimRightFunc(t, unicode.IsSpace) != t {
+		inner += "\u00a0"
+	}
+	return inner
+}
+
 func fence(d string) string {
 	if d == "" {
 		return ""
@@ -416,7 +470,6 @@ func fence(d string) string {
 }
 
 func mi(s string) string { return "<mi>" + html.EscapeString(s) + "</mi>" }
-func mo(s string) string { return "<mo>" + html.EscapeString(s) + "</mo>" }
 
 // mrow wraps several items in one <mrow>; one item stays as it is.
 func mrow(items []string) string {
