@@ -2,7 +2,6 @@ package plot
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/prefscope/prefscope/lib/repo"
@@ -41,8 +40,8 @@ func AssetPath(section, slug string) (string, error) {
 }
 
 // Save renders f as PNG to AssetPath(section, slug), creating the directory,
-// and returns the path. The file is written to a temporary name first and
-// renamed, so a reader never sees half a figure.
+// and returns the path. The write is atomic (repo.WriteFileAtomic), so a
+// reader never sees half a figure.
 func Save(f *Figure, section, slug string) (string, error) {
 	path, err := AssetPath(section, slug)
 	if err != nil {
@@ -52,27 +51,8 @@ func Save(f *Figure, section, slug string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("plot: %s: %w", path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := repo.WriteFileAtomic(path, data, 0o644); err != nil {
 		return "", fmt.Errorf("plot: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".plot-*.png")
-	if err != nil {
-		return "", fmt.Errorf("plot: %w", err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name())
-		return "", fmt.Errorf("plot: writing %s: %w", path, werr)
 	}
 	return path, nil
 }

@@ -223,29 +223,11 @@ func WriteSection(date, section, md string) (string, error) {
 	return path, nil
 }
 
-// writeFile writes data to path through a temporary file and a rename, so
+// writeFile writes data to path atomically (repo.WriteFileAtomic), so
 // readers never see half a file.
 func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := repo.WriteFileAtomic(path, data, 0o644); err != nil {
 		return fmt.Errorf("report: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*.md")
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("report: writing %s: %w", path, werr)
 	}
 	return nil
 }
