@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -87,8 +88,10 @@ func (f *Figure) Draw(c draw.Canvas) {
 		strip += f.colorBar.width()
 	}
 	main := draw.Crop(inner, 0, -strip, 0, 0)
+	main, restore := f.drawWideTitle(inner, main)
 	f.Plot.Draw(main)
 	da := f.Plot.DataCanvas(main)
+	restore()
 
 	x := main.Max.X
 	if f.colorBar != nil {
@@ -117,6 +120,49 @@ func (f *Figure) Draw(c draw.Canvas) {
 	box.Max = vg.Point{X: box.Min.X + legendW, Y: box.Min.Y + legendH}
 	f.drawLegend(c, box, f.Legend != LegendRight)
 }
+
+// drawWideTitle handles a title wider than the plot's own area (gonum
+// centres it there, so a legend strip on the right pushes its start off the
+// figure): it draws the title centred as near the plot as the figure's
+// width allows, on two lines split at the middle space if one line is wider
+// than the figure, and hides it from gonum for this draw. It returns the
+// canvas left for the plot and a function that restores the title. A title
+// that fits is left to gonum.
+func (f *Figure) drawWideTitle(inner, main draw.Canvas) (draw.Canvas, func()) {
+	t := f.Plot.Title
+	if t.Text == "" || t.TextStyle.Width(t.Text) <= main.Max.X-main.Min.X {
+		return main, func() {}
+	}
+	txt := t.Text
+	if t.TextStyle.Width(txt) > inner.Max.X-inner.Min.X {
+		txt = splitMiddle(txt)
+	}
+	half := t.TextStyle.Width(txt) / 2
+	cx := min(max(main.Center().X, inner.Min.X+half), inner.Max.X-half)
+	inner.FillText(t.TextStyle, vg.Point{X: cx, Y: main.Max.Y + t.TextStyle.FontExtents().Descent}, txt)
+	main.Max.Y -= t.TextStyle.Rectangle(txt).Size().Y + t.Padding
+	f.Plot.Title.Text = ""
+	return main, func() { f.Plot.Title.Text = t.Text }
+}
+
+// splitMiddle breaks a one-line title at the space nearest its middle.
+func splitMiddle(s string) string {
+	if strings.Contains(s, "\n") {
+		return s
+	}
+	best := -1
+	for i, r := range s {
+		if r == ' ' && (best < 0 || abs(i-len(s)/2) < abs(best-len(s)/2)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return s
+	}
+	return s[:best] + "\n" + s[best+1:]
+}
+
+func abs(x int) int { return max(x, -x) }
 
 // boxPad is the padding inside the legend box.
 const boxPad = 3 * vg.Millimeter / 2
