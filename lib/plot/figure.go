@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	gplot "gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -310,5 +309,3 @@ func nominalTicks(labels []string) gplot.ConstantTicks {
 	}
 	return ts
 }
-
-var _ = plotter.DefaultLineStyle
