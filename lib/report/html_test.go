@@ -265,3 +265,27 @@ func TestCommittedReports(t *testing.T) {
 		}
 	}
 }
+
+// A figure whose path holds spaces and parentheses is linked as <...> by
+// Section.Figure, and still resolves and inlines.
+func TestHTMLFigureWithSpaces(t *testing.T) {
+	root := setupRoot(t)
+	fig := writePNG(t, root, "probe", "plot 030926 (draft).png", color.RGBA{0, 128, 0, 255})
+	s := NewSection("probe", "")
+	if err := s.Figure(fig, "Draft."); err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := repo.ReportDir("2026-03-09")
+	md := []byte(s.Markdown())
+	links := FigureLinks(md)
+	if len(links) != 1 || links[0] != "../../assets/probe/plot 030926 (draft).png" {
+		t.Fatalf("links %q from %q", links, md)
+	}
+	page, err := HTML(md, dir, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := parsePage(t, page); len(p.imgs) != 1 || !strings.HasPrefix(p.imgs[0], "data:image/png;base64,") {
+		t.Fatalf("images %.60q", p.imgs)
+	}
+}
