@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
+	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/safetensors"
 )
@@ -59,7 +59,7 @@ type IndexEntry struct {
 // items are extracted again), and a shard that no longer reads back (a torn
 // or damaged file) is set aside as <name>.damaged and its items extracted
 // again into a new shard.
-func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Spec, outDir string, progress io.Writer) (done int, err error) {
+func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Spec, outDir string, bars progress.Bars) (done int, err error) {
 	if len(spec.Layers) == 0 {
 		return 0, errors.New("activations: extract spec has no layers")
 	}
@@ -96,7 +96,8 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 	if size <= 0 {
 		size = 256
 	}
-	bar := measure.NewProgress(progress, "extract", len(todo))
+	bar := progress.Start(bars, "extract", len(todo))
+	defer bar.Finish()
 	for start := 0; start < len(todo); start += size {
 		chunk := todo[start:min(start+size, len(todo))]
 		tensors, err := capture(ctx, m, chunk, spec, bar)
@@ -122,7 +123,7 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 }
 
 // capture runs the model over one shard's items and returns its tensors.
-func capture(ctx context.Context, m model.ActivationModel, chunk []Item, spec Spec, bar *measure.Progress) ([]safetensors.Tensor, error) {
+func capture(ctx context.Context, m model.ActivationModel, chunk []Item, spec Spec, bar progress.Bar) ([]safetensors.Tensor, error) {
 	perLayer := make([][]float32, len(spec.Layers))
 	var shape []int
 	for _, it := range chunk {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/prefscope/prefscope/lib/model"
+	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
@@ -39,8 +39,9 @@ type Engine struct {
 	// Backoff doubles from RetryDelay (0 means 200ms).
 	Retries    int
 	RetryDelay time.Duration
-	// Progress receives the progress bar (stderr in the CLI); nil is silent.
-	Progress io.Writer
+	// Progress starts the progress bar of each run (progress.Writer(stderr)
+	// in the CLI, plot.NotebookBars in a notebook); nil is silent.
+	Progress progress.Bars
 	// Completions caches post-task completions; nil disables reuse across
 	// runs (a per-run cache is still used).
 	Completions *CompletionCache
@@ -142,7 +143,8 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 	if cache == nil {
 		cache = NewMemoryCompletionCache()
 	}
-	bar := NewProgress(e.Progress, id, len(todo))
+	bar := progress.Start(e.Progress, id, len(todo))
+	defer bar.Finish()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	bm, batched := e.Model.(model.BatchModel)

@@ -10,6 +10,7 @@ import (
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -19,8 +20,10 @@ type Options struct {
 	// Parts restricts the run to these part names; empty runs all. A name
 	// that is not a part of the study is an error.
 	Parts []string
-	// Progress receives progress bars; Log receives one line per run.
-	Progress io.Writer
+	// Progress starts progress bars (progress.Writer(os.Stderr),
+	// plot.NotebookBars(os.Stderr)); nil is silent. Log receives one line
+	// per run.
+	Progress progress.Bars
 	Log      io.Writer
 	// Concurrency overrides the study's.
 	Concurrency int

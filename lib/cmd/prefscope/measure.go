@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/study"
 )
 
@@ -53,7 +54,7 @@ func cmdSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func measureStudy(ctx context.Context, dir string, parts []string, conc int, stdout, stderr io.Writer) error {
-	opts := study.Options{Parts: parts, Progress: stderr, Log: stdout, Concurrency: conc}
+	opts := study.Options{Parts: parts, Progress: progress.Writer(stderr), Log: stdout, Concurrency: conc}
 	res, err := study.Run(ctx, dir, opts)
 	if res != nil && len(res.Summaries) > 0 {
 		fmt.Fprintln(stdout)
@@ -89,6 +90,6 @@ func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	_, err = study.Extract(ctx, dir, study.Options{Progress: stderr, Log: stdout})
+	_, err = study.Extract(ctx, dir, study.Options{Progress: progress.Writer(stderr), Log: stdout})
 	return err
 }
