@@ -54,6 +54,13 @@ func New(opts Options) (*Model, error) {
 		}
 	}
 	m := &Model{truth: NewTruth(opts.Tasks, opts.Seed, opts.Params), catalog: cat, byText: map[string]task.Task{}}
+	var framings []string
+	for _, k := range []template.Kind{template.PreStated, template.PostStated} {
+		for _, ph := range cat.Phrasings(k) {
+			framings = append(framings, framing(template.Perception{Kind: k, Fields: template.Fields{Phrasing: ph}}))
+		}
+	}
+	m.truth.TabulatePositivity(framings, cat.Scales())
 	for _, t := range opts.Tasks {
 		if prev, dup := m.byText[t.Prompt]; dup && prev.ID != t.ID {
 			return nil, fmt.Errorf("synth: tasks %s and %s have the same prompt text", prev.ID, t.ID)
