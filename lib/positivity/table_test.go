@@ -25,7 +25,7 @@ func TestWilsonHandComputed(t *testing.T) {
 	//   45/50: centre (0.9 + 0.038415)/1.076829 = 0.871461, half-width
 	//         1.820125·√(0.0018 + 0.000384) = 0.085063 → [0.786398, 0.956524].
 	cases := []struct {
-		x, n          int
+		x, n           int
 		p, lo, hi, tol float64
 	}{
 		{8, 10, 0.8, 0.490162, 0.943318, 2e-6},
