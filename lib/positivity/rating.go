@@ -3,7 +3,6 @@ package positivity
 import (
 	"fmt"
 	"path/filepath"
-	"strconv"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
@@ -58,12 +57,12 @@ func (r Rating) check() error {
 }
 
 // ModelLabel names the model of a run: the synth respondent's own name
-// ("synth:<seed>", as synth.Model.Name), a served model's name, or a local
+// (synth.ModelName, "synth:<seed>"), a served model's name, or a local
 // checkpoint's directory name.
 func ModelLabel(spec measure.ModelSpec) string {
 	switch {
 	case spec.Kind == "synth":
-		return "synth:" + strconv.FormatInt(spec.Seed, 10)
+		return synth.ModelName(spec.Seed)
 	case spec.Name != "":
 		return spec.Name
 	case spec.Path != "":
