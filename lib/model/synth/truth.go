@@ -39,7 +39,9 @@ type Params struct {
 	RefusalRate     float64 `json:"refusal_rate" yaml:"refusal_rate"`
 	BailRefusalRate float64 `json:"bail_refusal_rate" yaml:"bail_refusal_rate"`
 	MalformedRate   float64 `json:"malformed_rate" yaml:"malformed_rate"`
-	// PositivityBase shifts every rating up (in latent SD units). Default 0.6.
+	// PositivityBase shifts every rating up (in latent SD units). Default 1.5,
+	// so that, as in the reference study, most answers are positive and few
+	// negative.
 	PositivityBase float64 `json:"positivity_base" yaml:"positivity_base"`
 	// FramingSD and OptionSetSD are the spreads of the per-framing and
 	// per-option-set positivity effects, InteractionSD that of the effect of
@@ -103,7 +105,7 @@ func (p Params) withDefaults() Params {
 	def(&p.RefusalRate, 0.01)
 	def(&p.BailRefusalRate, 0.06)
 	def(&p.MalformedRate, 0.02)
-	def(&p.PositivityBase, 0.6)
+	def(&p.PositivityBase, 1.5)
 	def(&p.FramingSD, 0.4)
 	def(&p.OptionSetSD, 0.3)
 	def(&p.InteractionSD, 0.35)
