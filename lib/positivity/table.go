@@ -79,7 +79,8 @@ type Cell struct {
 	// Share is indexed by Class: Share[Positive] etc., over Valid.
 	Share [3]Share
 	// Mean is the mean score over valid answers, in [−1, 1]; MeanLo and
-	// MeanHi its 95% interval, clustered by task (NaN below two tasks).
+	// MeanHi its 95% interval, clustered by task and clipped to [−1, 1]
+	// (NaN below two tasks).
 	Mean, MeanLo, MeanHi float64
 	// Tasks is the number of distinct tasks among the valid answers.
 	Tasks int
@@ -237,7 +238,8 @@ func fill(c *Cell, ratings []Rating, idx []int) {
 	if c.Valid > 0 {
 		c.Mean = sum / float64(c.Valid)
 		if se := clusteredSE(byTask, c.Mean, c.Valid); !math.IsNaN(se) {
-			c.MeanLo, c.MeanHi = c.Mean-Z95*se, c.Mean+Z95*se
+			// Scores live in [−1, 1]; so does the interval.
+			c.MeanLo, c.MeanHi = math.Max(-1, c.Mean-Z95*se), math.Min(1, c.Mean+Z95*se)
 		}
 	}
 	if allPlanted && c.Valid > 0 {

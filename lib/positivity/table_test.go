@@ -84,17 +84,19 @@ func TestTableConstructed(t *testing.T) {
 	// math mean score: (8·1 + 2·0)/10 = 0.8. Clustered SE by hand: task m1
 	// has 5 scores of 1 (residual sum 5·0.2 = 1), m2 has 3 of 1 and 2 of 0
 	// (3·0.2 − 2·0.8 = −1); SE² = 2/1 · (1 + 1)/100 = 0.04, SE = 0.2.
-	if math.Abs(m.Mean-0.8) > 1e-12 || math.Abs(m.MeanLo-(0.8-Z95*0.2)) > 1e-9 || math.Abs(m.MeanHi-(0.8+Z95*0.2)) > 1e-9 {
-		t.Errorf("math mean %.6f [%.6f, %.6f], want 0.8 ± %.6f", m.Mean, m.MeanLo, m.MeanHi, Z95*0.2)
+	// The upper end, 0.8 + 1.96·0.2 = 1.19, is clipped to the top score 1.
+	if math.Abs(m.Mean-0.8) > 1e-12 || math.Abs(m.MeanLo-(0.8-Z95*0.2)) > 1e-9 || m.MeanHi != 1 {
+		t.Errorf("math mean %.6f [%.6f, %.6f], want 0.8 [%.6f, 1]", m.Mean, m.MeanLo, m.MeanHi, 0.8-Z95*0.2)
 	}
 	// wild: 1/5, 2/5, 2/5; mean (1 − 2)/5 = −0.2. Residual sums: w1 has
 	// 1·1.2 + 2·0.2 = 1.6, w2 has 2·(−0.8) = −1.6; SE² = 2 · 5.12/25.
 	if w.Share[Positive].Count != 1 || w.Share[Neutral].Count != 2 || w.Share[Negative].Count != 2 {
 		t.Errorf("wild counts %+v", w.Share)
 	}
-	se := math.Sqrt(2 * 5.12 / 25)
-	if math.Abs(w.Mean+0.2) > 1e-12 || math.Abs(w.MeanHi-w.Mean-Z95*se) > 1e-9 {
-		t.Errorf("wild mean %.6f hi %.6f, want −0.2 + %.6f", w.Mean, w.MeanHi, Z95*se)
+	// SE = 0.64, so the interval ±1.25 is clipped to [−1, 1] on both sides.
+	se := clusteredSE(map[string][]float64{"w1": {1, 0, 0}, "w2": {-1, -1}}, -0.2, 5)
+	if math.Abs(se-0.64) > 1e-12 || math.Abs(w.Mean+0.2) > 1e-12 || w.MeanLo != -1 || w.MeanHi != 1 {
+		t.Errorf("wild mean %.6f [%.6f, %.6f], SE %.6f; want −0.2 [−1, 1], SE 0.64", w.Mean, w.MeanLo, w.MeanHi, se)
 	}
 
 	all, err := Table(constructed())
