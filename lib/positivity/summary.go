@@ -22,12 +22,17 @@ func Rows(cells []Cell, dims ...Dim) (header []string, rows [][]string) {
 		header = append(header, "planted pos/neu/neg %")
 	}
 	for _, c := range cells {
+		// A scale without a middle option has no neutral share to report.
+		neutral := "–"
+		if c.HasNeutral {
+			neutral = pctCI(c.Share[Neutral])
+		}
 		var row []string
 		for _, d := range dims {
 			row = append(row, DisplayName(d, c.Value(d)))
 		}
 		row = append(row, fmt.Sprint(c.Valid), fmt.Sprint(c.Refused), fmt.Sprint(c.Unparsed),
-			pctCI(c.Share[Positive]), pctCI(c.Share[Neutral]), pctCI(c.Share[Negative]), meanCI(c))
+			pctCI(c.Share[Positive]), neutral, pctCI(c.Share[Negative]), meanCI(c))
 		if planted {
 			p := c.Planted.Share
 			row = append(row, fmt.Sprintf("%.1f / %.1f / %.1f", 100*p[Positive], 100*p[Neutral], 100*p[Negative]))

@@ -64,9 +64,9 @@ func classOf(k, n int) Class {
 // Share is a count out of the cell's valid answers, with its Wilson 95%
 // interval (NaN when there are no valid answers).
 type Share struct {
-	Count  int     `json:"count"`
-	P      float64 `json:"p"`
-	Lo, Hi float64 `json:"-"`
+	Count  int
+	P      float64
+	Lo, Hi float64
 }
 
 // Cell is one group of ratings: the values of the grouping dimensions (the
