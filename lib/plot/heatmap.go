@@ -26,6 +26,11 @@ type HeatmapOptions struct {
 	Min, Max float64
 	// Digits of the cell labels; zero means 2, negative hides the labels.
 	Digits int
+	// Labels, when not nil, are the cells' texts (same shape as m) in place
+	// of their values, for labels that carry more than the value (a share
+	// and its count); a label may hold a line break. Digits < 0 still hides
+	// them.
+	Labels [][]string
 	// ColorBarLabel names the colour bar's quantity, with units.
 	ColorBarLabel string
 }
@@ -51,6 +56,16 @@ func Heatmap(m [][]float64, rowLabels, colLabels []string, o *HeatmapOptions) (*
 		for j, v := range r {
 			if math.IsInf(v, 0) {
 				return nil, fmt.Errorf("plot: heatmap: m[%d][%d] is infinite", i, j)
+			}
+		}
+	}
+	if o.Labels != nil {
+		if len(o.Labels) != rows {
+			return nil, fmt.Errorf("plot: heatmap: %d rows of labels for %d rows", len(o.Labels), rows)
+		}
+		for i, r := range o.Labels {
+			if len(r) != cols {
+				return nil, fmt.Errorf("plot: heatmap: label row %d has %d entries, want %d", i, len(r), cols)
 			}
 		}
 	}
@@ -105,7 +120,7 @@ func Heatmap(m [][]float64, rowLabels, colLabels []string, o *HeatmapOptions) (*
 	if digits == 0 {
 		digits = 2
 	}
-	hm := &heatPlotter{m: m, cmap: cmap, digits: digits}
+	hm := &heatPlotter{m: m, labels: o.Labels, cmap: cmap, digits: digits}
 	p.Add(hm)
 	p.X.Min, p.X.Max = -0.5, float64(cols)-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(rows)-0.5
@@ -142,6 +157,7 @@ func Heatmap(m [][]float64, rowLabels, colLabels []string, o *HeatmapOptions) (*
 // heatPlotter draws the cells of m with value labels.
 type heatPlotter struct {
 	m      [][]float64
+	labels [][]string
 	cmap   func(float64) color.Color
 	digits int
 }
@@ -156,15 +172,19 @@ func (h *heatPlotter) Plot(c draw.Canvas, p *gplot.Plot) {
 	size := float64(CellLabelSize)
 	sty := textStyle(sansFont, size)
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
-	widest := ""
-	for _, r := range h.m {
-		for _, v := range r {
-			if s := h.label(v); len(s) > len(widest) {
+	widest, tallest := "", ""
+	for i, r := range h.m {
+		for j := range r {
+			s := h.label(i, j)
+			if sty.Width(s) > sty.Width(widest) {
 				widest = s
+			}
+			if sty.Height(s) > sty.Height(tallest) {
+				tallest = s
 			}
 		}
 	}
-	for size >= 7 && (sty.Width(widest) > cellW*0.9 || sty.Height(widest) > cellH*0.8) {
+	for size >= 7 && (sty.Width(widest) > cellW*0.9 || sty.Height(tallest) > cellH*0.8) {
 		size--
 		sty.Font = font.From(sansFont, font.Length(size))
 	}
@@ -191,13 +211,17 @@ func (h *heatPlotter) Plot(c draw.Canvas, p *gplot.Plot) {
 				if luminance(col) < 0.45 {
 					ts.Color = color.White
 				}
-				c.FillText(ts, vg.Point{X: trX(x), Y: trY(y)}, h.label(v))
+				c.FillText(ts, vg.Point{X: trX(x), Y: trY(y)}, h.label(i, j))
 			}
 		}
 	}
 }
 
-func (h *heatPlotter) label(v float64) string {
+func (h *heatPlotter) label(i, j int) string {
+	if h.labels != nil {
+		return h.labels[i][j]
+	}
+	v := h.m[i][j]
 	if math.IsNaN(v) {
 		return "–"
 	}

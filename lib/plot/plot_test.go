@@ -46,6 +46,12 @@ func TestBuilderErrors(t *testing.T) {
 		{"heatmap labels", func() (*Figure, error) {
 			return Heatmap([][]float64{{1, 2}}, []string{"a"}, []string{"x"}, nil)
 		}, "1 row and 1 column labels for a 1×2 matrix"},
+		{"heatmap cell labels rows", func() (*Figure, error) {
+			return Heatmap([][]float64{{1, 2}}, []string{"a"}, []string{"x", "y"}, &HeatmapOptions{Labels: [][]string{{"p"}, {"q"}}})
+		}, "2 rows of labels for 1 rows"},
+		{"heatmap cell labels columns", func() (*Figure, error) {
+			return Heatmap([][]float64{{1, 2}}, []string{"a"}, []string{"x", "y"}, &HeatmapOptions{Labels: [][]string{{"p"}}})
+		}, "label row 0 has 1 entries, want 2"},
 		{"curves none", func() (*Figure, error) { return Curves(nil, nil) }, "no curves"},
 		{"curves lengths", func() (*Figure, error) {
 			return Curves([]Curve{{Name: "c", X: []float64{1, 2}, Y: []float64{1}}}, nil)
@@ -324,5 +330,31 @@ func TestShorten(t *testing.T) {
 		if got := shorten(tc.in, tc.n); got != tc.want {
 			t.Errorf("shorten(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
 		}
+	}
+}
+
+// Custom cell labels replace the values: a labelled heatmap draws other
+// pixels than the same heatmap with value labels, and the same pixels as
+// one whose labels spell the values.
+func TestHeatmapCellLabels(t *testing.T) {
+	m := [][]float64{{0.25, 0.5}, {0.75, 1}}
+	draw := func(labels [][]string) []byte {
+		t.Helper()
+		f, err := Heatmap(m, []string{"a", "b"}, []string{"x", "y"}, &HeatmapOptions{Labels: labels})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := f.PNG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	values := draw(nil)
+	if !bytes.Equal(values, draw([][]string{{"0.25", "0.50"}, {"0.75", "1.00"}})) {
+		t.Error("labels spelling the values draw differently from the value labels")
+	}
+	if bytes.Equal(values, draw([][]string{{"25%\n3 unparsed", "50%"}, {"75%", "100%"}})) {
+		t.Error("custom labels draw the same pixels as the value labels")
 	}
 }

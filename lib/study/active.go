@@ -78,7 +78,11 @@ func (e *Env) runActive(ctx context.Context, opts Options) ([]ActiveResult, erro
 		if err != nil {
 			return out, fmt.Errorf("study: active run %s: %w", ac.Base.Part, err)
 		}
-		u, sums, err := utility.RunActive(ctx, e.Engine, e.RunsDir(), ac.Base, s, &utility.ActiveOptions{Seed: uint64(ac.Spec.Seed) + uint64(i)})
+		eng, err := e.EngineFor(ac.Base.Model)
+		if err != nil {
+			return out, err
+		}
+		u, sums, err := utility.RunActive(ctx, eng, e.RunsDir(), ac.Base, s, &utility.ActiveOptions{Seed: uint64(ac.Spec.Seed) + uint64(i)})
 		if err != nil {
 			return out, fmt.Errorf("study: active run %s: %w", ac.Base.Part, err)
 		}

@@ -10,7 +10,10 @@
 //
 //	res, err := study.Run(ctx, dir, study.Options{Progress: os.Stderr})
 //
-// and reads back what it needs with CurrentRuns, PartRuns and LoadTruth.
+// and reads back what it needs with CurrentRuns, PartRuns, LoadTruth and
+// LoadTruths. A part may name its own model (a model key on the part), so
+// one study compares models side by side; each model gets its own engine,
+// completion cache and, for synth, truth file.
 // Model kinds other than the built-in "synth" are registered by their
 // callers (the prefscope CLI registers "llama" and "openai"), so code that
 // only needs the simulated respondent never compiles GoMLX.

@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 
 	"github.com/prefscope/prefscope/lib/measure"
@@ -83,7 +84,7 @@ func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, er
 		}
 		for ti, t := range tpls {
 			cfg := measure.RunConfig{
-				Study: s.Name, Part: p.Name, Model: s.Model, Template: t, Tasks: ids, Pairs: pairs,
+				Study: s.Name, Part: p.Name, Model: s.PartModel(p), Template: t, Tasks: ids, Pairs: pairs,
 				Samples: p.Samples, Temperature: p.Temperature, MaxTokens: p.MaxTokens,
 				Seed:                  s.Seed*1_000_003 + int64(pi)*10_007 + int64(ti),
 				CompletionSeed:        s.Seed,
@@ -143,7 +144,11 @@ func (p Part) chooseTemplates(cat *template.Catalog) ([]template.Template, error
 				n := 0
 				base := template.Template{Kind: k, Fields: t.Grid.Base, Scale: sc}
 				seen := map[string]bool{}
-				for _, cand := range cat.Generate(k, sc) {
+				cands, err := gridCandidates(cat, k, sc, t.Grid.Phrasings)
+				if err != nil {
+					return nil, err
+				}
+				for _, cand := range cands {
 					// Match on the fields this kind varies, other than phrasing
 					// and task order (set from the base below).
 					match := true
@@ -181,6 +186,28 @@ func (p Part) chooseTemplates(cat *template.Catalog) ([]template.Template, error
 		}
 		return template.SampleBalanced(all, t.Sample, t.Seed), nil
 	}
+}
+
+// gridCandidates is the kind's factorial for a scale, restricted to the
+// listed phrasings (in their order) when there are any.
+func gridCandidates(cat *template.Catalog, k template.Kind, scale string, phrasings []string) ([]template.Template, error) {
+	all := cat.Generate(k, scale)
+	if len(phrasings) == 0 {
+		return all, nil
+	}
+	have := cat.Phrasings(k)
+	var out []template.Template
+	for _, ph := range phrasings {
+		if !slices.Contains(have, ph) {
+			return nil, fmt.Errorf("templates.grid.phrasings: %q is not a %s phrasing (have %v)", ph, k, have)
+		}
+		for _, t := range all {
+			if t.Fields.Phrasing == ph {
+				out = append(out, t)
+			}
+		}
+	}
+	return out, nil
 }
 
 // Make returns the spec's pairs over ids, each in sorted (canonical) order.

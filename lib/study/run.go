@@ -2,6 +2,7 @@ package study
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -37,19 +38,24 @@ type Result struct {
 	Active    []ActiveResult
 }
 
-// Env is an opened study: its file, tasks, catalog, model and an engine
-// wired to the study's completion cache. Close it when done.
+// Env is an opened study: its file, tasks, catalog, models and an engine
+// per model wired to that model's completion cache. Close it when done.
 type Env struct {
 	Study   *Study
 	Tasks   []task.Task
 	Catalog *template.Catalog
+	// Model and Engine are the study's own model and its engine; parts that
+	// name another model run on EngineFor(that model).
 	Model   model.Model
 	Engine  *measure.Engine
-	cache   *measure.CompletionCache
+	engines map[measure.ModelSpec]*measure.Engine
+	caches  []*measure.CompletionCache
 }
 
-// Open loads the study in dir and opens its model (for a synth model it also
-// writes truth.json, the planted ground truth).
+// Open loads the study in dir and opens every model it measures (the
+// study's and each part's own). For a synth model it also writes the planted
+// ground truth: truth.json for the study's model, truths/<model>.json for
+// the others (see LoadTruths).
 func Open(dir string, opts Options) (*Env, error) {
 	s, err := Load(dir)
 	if err != nil {
@@ -66,19 +72,6 @@ func Open(dir string, opts Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := OpenModel(s.Model, tasks, cat)
-	if err != nil {
-		return nil, err
-	}
-	if sm, ok := m.(*synth.Model); ok {
-		if err := writeTruth(dir, sm.Truth()); err != nil {
-			return nil, err
-		}
-	}
-	cache, err := measure.OpenCompletionCache(dir, m.Name())
-	if err != nil {
-		return nil, err
-	}
 	byID := make(map[string]task.Task, len(tasks))
 	for _, t := range tasks {
 		byID[t.ID] = t
@@ -87,15 +80,58 @@ func Open(dir string, opts Options) (*Env, error) {
 	if opts.Concurrency > 0 {
 		conc = opts.Concurrency
 	}
-	eng := &measure.Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: conc, BatchSize: s.BatchSize, Progress: opts.Progress, Completions: cache}
-	return &Env{Study: s, Tasks: tasks, Catalog: cat, Model: m, Engine: eng, cache: cache}, nil
+	env := &Env{Study: s, Tasks: tasks, Catalog: cat, engines: map[measure.ModelSpec]*measure.Engine{}}
+	for i, spec := range s.Models() {
+		m, err := OpenModel(spec, tasks, cat)
+		if err != nil {
+			env.Close()
+			return nil, err
+		}
+		if sm, ok := m.(*synth.Model); ok {
+			path := filepath.Join(dir, TruthFile)
+			if i > 0 {
+				path = partTruthPath(dir, m.Name())
+			}
+			if err := writeTruth(path, sm.Truth()); err != nil {
+				env.Close()
+				return nil, err
+			}
+		}
+		cache, err := measure.OpenCompletionCache(dir, m.Name())
+		if err != nil {
+			env.Close()
+			return nil, err
+		}
+		env.caches = append(env.caches, cache)
+		eng := &measure.Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: conc, BatchSize: s.BatchSize, Progress: opts.Progress, Completions: cache}
+		env.engines[spec] = eng
+		if i == 0 {
+			env.Model, env.Engine = m, eng
+		}
+	}
+	return env, nil
+}
+
+// EngineFor is the engine of one of the study's models (Study.Models).
+func (e *Env) EngineFor(spec measure.ModelSpec) (*measure.Engine, error) {
+	eng, ok := e.engines[spec]
+	if !ok {
+		return nil, fmt.Errorf("study: model %+v is not one of the study's models", spec)
+	}
+	return eng, nil
 }
 
 // RunsDir is where the study's runs are stored.
 func (e *Env) RunsDir() string { return filepath.Join(e.Study.dir, "runs") }
 
-// Close flushes the completion cache.
-func (e *Env) Close() error { return e.cache.Close() }
+// Close flushes the completion caches.
+func (e *Env) Close() error {
+	var errs []error
+	for _, c := range e.caches {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // checkParts rejects part names the study does not have, so a typo in
 // -parts is an error rather than a run that measures nothing.
@@ -131,7 +167,11 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 		if len(opts.Parts) > 0 && !slices.Contains(opts.Parts, cfg.Part) {
 			continue
 		}
-		sum, err := env.Engine.Run(ctx, env.RunsDir(), cfg)
+		eng, err := env.EngineFor(cfg.Model)
+		if err != nil {
+			return res, err
+		}
+		sum, err := eng.Run(ctx, env.RunsDir(), cfg)
 		res.Summaries = append(res.Summaries, sum)
 		res.Configs = append(res.Configs, cfg)
 		if opts.Log != nil {

@@ -48,6 +48,10 @@ type TaskSpec struct {
 type Part struct {
 	Name string        `yaml:"name"`
 	Kind template.Kind `yaml:"kind"`
+	// Model, when set, is the model this part measures instead of the
+	// study's, so that one study can compare models side by side. A part
+	// without it keeps the study's model (and its run ids).
+	Model *measure.ModelSpec `yaml:"model,omitempty"`
 	// Tasks samples the part's tasks from the universe (stratified by origin);
 	// N = 0 takes all.
 	Tasks SampleSpec `yaml:"tasks,omitempty"`
@@ -90,12 +94,36 @@ type TemplateSpec struct {
 	List  []template.Template `yaml:"list,omitempty"`
 }
 
-// TemplateGrid crosses every phrasing of each kind with each scale, holding
-// the other fields at Base.
+// TemplateGrid crosses every phrasing of each kind (or only those listed in
+// Phrasings) with each scale, holding the other fields at Base.
 type TemplateGrid struct {
 	Kinds  []template.Kind `yaml:"kinds"`
 	Scales []string        `yaml:"scales"`
-	Base   template.Fields `yaml:"base"`
+	// Phrasings, when set, keeps only these phrasing ids, in this order
+	// (each must be a phrasing of every kind in Kinds): the positivity
+	// framings are chosen this way from the post_stated phrasings.
+	Phrasings []string        `yaml:"phrasings,omitempty"`
+	Base      template.Fields `yaml:"base"`
+}
+
+// PartModel is the model a part measures: its own, else the study's.
+func (s *Study) PartModel(p Part) measure.ModelSpec {
+	if p.Model != nil {
+		return *p.Model
+	}
+	return s.Model
+}
+
+// Models lists the distinct models the study measures: the study's first,
+// then each part's own in part order.
+func (s *Study) Models() []measure.ModelSpec {
+	out := []measure.ModelSpec{s.Model}
+	for _, p := range s.Parts {
+		if m := s.PartModel(p); !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // PairSpec picks the pairs of a revealed part: all pairs (Dense), or a random
@@ -169,6 +197,9 @@ func (s *Study) validate() error {
 			return fmt.Errorf("%s: duplicate part name", where)
 		}
 		seen[p.Name] = true
+		if p.Model != nil && p.Model.Kind == "" {
+			return fmt.Errorf("%s: missing key model.kind", where)
+		}
 		if al := p.ActiveLearning; al != nil {
 			if p.Kind != template.PreRevealed && p.Kind != template.PostRevealed {
 				return fmt.Errorf("%s: active_learning needs a revealed kind, not %s", where, p.Kind)

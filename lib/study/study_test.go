@@ -140,7 +140,7 @@ func TestLoadTruthMatchesPlanted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := synth.NewTruth(env.Tasks, 5, synth.Params{})
+	want := env.Model.(*synth.Model).Truth()
 	env.Close()
 	got, err := LoadTruth(dir)
 	if err != nil {
@@ -154,5 +154,82 @@ func TestLoadTruthMatchesPlanted(t *testing.T) {
 	}
 	if _, err := LoadTruth(dir); !errors.Is(err, ErrNoTruth) {
 		t.Fatalf("real model: %v, want ErrNoTruth", err)
+	}
+}
+
+// A part may name its own model: its runs carry that model, the other
+// parts keep the study's model and their run ids, and each synth model's
+// truth is written and read back by name.
+func TestPartModels(t *testing.T) {
+	dir := t.TempDir()
+	part := func(name, model string) string {
+		return "  - {name: " + name + model + ", kind: post_stated, tasks: {n: 6, seed: 1}, templates: {grid: {scales: [yes_no], phrasings: [future, did_enjoy], base: {response_format: plain, language: en}}}, samples: 1, temperature: 1}\n"
+	}
+	head := "name: s\nmodel: {kind: synth, seed: 5}\ntasks: {default: true}\nparts:\n" + part("a", "")
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(head), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	alone, err := Run(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := head + part("b", ", model: {kind: synth, seed: 9}")
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Configs) != 4 {
+		t.Fatalf("%d runs, want 2 parts x 2 phrasings", len(res.Configs))
+	}
+	for i, cfg := range res.Configs {
+		wantSeed, wantPhr := int64(5), []string{"future", "did_enjoy"}[i%2]
+		if cfg.Part == "b" {
+			wantSeed = 9
+		}
+		if cfg.Model.Seed != wantSeed || cfg.Template.Fields.Phrasing != wantPhr {
+			t.Errorf("run %d (%s): model seed %d phrasing %s, want %d %s", i, cfg.Part, cfg.Model.Seed, cfg.Template.Fields.Phrasing, wantSeed, wantPhr)
+		}
+		if cfg.Part == "a" && (cfg.ID() != alone.Configs[i].ID() || res.Summaries[i].Done != 0) {
+			t.Errorf("part a run %d: id %s (alone %s), %d calls made again; want the same id, all stored", i, cfg.ID(), alone.Configs[i].ID(), res.Summaries[i].Done)
+		}
+	}
+	truths, err := LoadTruths(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	for _, spec := range env.Study.Models() {
+		eng, err := env.EngineFor(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := eng.Model.(*synth.Model).Truth()
+		if got := truths[eng.Model.Name()]; !reflect.DeepEqual(got, want) {
+			t.Errorf("truth of %s read back differs from the planted one", eng.Model.Name())
+		}
+	}
+	if len(truths) != 2 {
+		t.Errorf("%d truths, want 2", len(truths))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "completions", "synth_9.jsonl")); err != nil {
+		t.Errorf("part model's completion cache: %v", err)
+	}
+}
+
+func TestGridPhrasingErrors(t *testing.T) {
+	y := "name: s\nmodel: {kind: synth}\ntasks: {default: true}\nparts:\n  - {name: a, kind: post_stated, templates: {grid: {scales: [yes_no], phrasings: [prefer], base: {language: en}}}, samples: 1}\n"
+	if _, _, err := loadTestStudy(t, y); err == nil || !strings.Contains(err.Error(), `"prefer" is not a post_stated phrasing`) {
+		t.Fatalf("error %v, want one naming the phrasing", err)
+	}
+	y = "name: s\nmodel: {kind: synth}\ntasks: {default: true}\nparts:\n  - {name: a, kind: post_stated, model: {seed: 3}, templates: {grid: {scales: [yes_no]}}, samples: 1}\n"
+	if _, _, err := loadTestStudy(t, y); err == nil || !strings.Contains(err.Error(), "model.kind") {
+		t.Fatalf("error %v, want missing model.kind", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/repo"
@@ -19,10 +20,30 @@ const TruthFile = "truth.json"
 // simulated respondent.
 var ErrNoTruth = errors.New("study: the model is not simulated, so there is no planted truth")
 
-// writeTruth saves the planted parameters of a synth model beside the runs;
-// an unchanged file is left alone.
-func writeTruth(dir string, t *synth.Truth) error {
-	path := filepath.Join(dir, TruthFile)
+// TruthsDir holds the planted truths of the synth models that parts name
+// besides the study's own (whose truth is TruthFile).
+const TruthsDir = "truths"
+
+func partTruthPath(dir, modelName string) string {
+	return filepath.Join(dir, TruthsDir, sanitize(modelName)+".json")
+}
+
+// sanitize makes a model name a file name.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// writeTruth saves the planted parameters of a synth model at path; an
+// unchanged file is left alone.
+func writeTruth(path string, t *synth.Truth) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("study: %w", err)
+	}
 	b, err := json.MarshalIndent(t, "", " ")
 	if err != nil {
 		return fmt.Errorf("study: encoding truth: %w", err)
@@ -49,4 +70,33 @@ func LoadTruth(dir string) (*synth.Truth, error) {
 		return nil, fmt.Errorf("study: %w (run the study first: study.Run or prefscope simulate)", err)
 	}
 	return t, nil
+}
+
+// LoadTruths reads the planted truth of every synth model the study in dir
+// measures (the study's and each part's own), keyed by model name
+// ("synth:<seed>", as synth.Model.Name), as its last Open wrote them. A
+// study without synth models gives an empty map; a synth model whose truth
+// was never written is an error naming the file.
+func LoadTruths(dir string) (map[string]*synth.Truth, error) {
+	s, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*synth.Truth{}
+	for i, spec := range s.Models() {
+		if spec.Kind != "synth" {
+			continue
+		}
+		name := synth.ModelName(spec.Seed)
+		path := filepath.Join(dir, TruthFile)
+		if i > 0 {
+			path = partTruthPath(dir, name)
+		}
+		t, err := synth.ReadTruth(path)
+		if err != nil {
+			return nil, fmt.Errorf("study: %w (run the study first: study.Run or prefscope simulate)", err)
+		}
+		out[name] = t
+	}
+	return out, nil
 }

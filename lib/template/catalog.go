@@ -511,8 +511,8 @@ func (c *Catalog) base(kind Kind, scale string) Template {
 // 3 phrasings x 2^6 binary fields (task_order, instruction_position, typos,
 // punctuation, task_labels, instruction_xml, situating_context; the one a
 // kind cannot show dropped) x 3 formats x 3 languages: 3456 templates for
-// pre_revealed, 1728 for post_revealed, 864 for pre_stated and 432 for
-// post_stated. scale names the rating scale of stated kinds and is ignored
+// pre_revealed, 1728 for post_revealed, 864 for pre_stated, and 1296 for
+// post_stated (9 phrasings: 3 plus the six positivity framings). scale names the rating scale of stated kinds and is ignored
 // for revealed ones. An unknown kind, or a stated kind with an unknown
 // scale, gives nil.
 func (c *Catalog) Generate(kind Kind, scale string) []Template {

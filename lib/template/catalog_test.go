@@ -22,11 +22,17 @@ func TestDefaultCatalogContents(t *testing.T) {
 		t.Errorf("languages = %s, want en,fr,es", got)
 	}
 	for _, k := range Kinds {
-		if n := len(c.Phrasings(k)); n != 3 {
-			t.Errorf("%s: %d phrasings, want 3", k, n)
+		// post_stated also has the six positivity framings.
+		want := 3
+		if k == PostStated {
+			want = 9
+		}
+		if n := len(c.Phrasings(k)); n != want {
+			t.Errorf("%s: %d phrasings, want %d", k, n, want)
 		}
 	}
-	want := "1-5,1-10,good_neutral_bad,positive_neutral_negative,enjoyed_indifferent_disliked,yes_somewhat_no"
+	want := "1-5,1-10,good_neutral_bad,positive_neutral_negative,enjoyed_indifferent_disliked,yes_somewhat_no," +
+		"yes_no,good_bad,positive_negative,enjoyed_disliked"
 	if got := strings.Join(c.Scales(), ","); got != want {
 		t.Errorf("scales = %s, want %s", got, want)
 	}
@@ -47,7 +53,7 @@ func TestGenerateCounts(t *testing.T) {
 		{PreRevealed, "", 3 * 128 * 3 * 3},              // 7 binary fields
 		{PostRevealed, "", 3 * 64 * 3 * 3},              // no instruction_position
 		{PreStated, "1-10", 3 * 32 * 3 * 3},             // no task_order, task_labels
-		{PostStated, "yes_somewhat_no", 3 * 16 * 3 * 3}, // none of the three
+		{PostStated, "yes_somewhat_no", 9 * 16 * 3 * 3}, // none of the three; 9 phrasings
 		{PreStated, "no_such_scale", 0},
 		{Kind("sideways"), "", 0},
 	}

@@ -22,7 +22,8 @@
 // rate one task, so task_order and task_labels do not vary; post-task kinds
 // ask after the completions, so instruction_position is always after. With
 // the default catalog that gives 3456 pre_revealed, 1728 post_revealed, 864
-// pre_stated and 432 post_stated templates (per scale). SampleBalanced
+// pre_stated and 1296 post_stated templates (per scale; post_stated has
+// nine phrasings, six of them the positivity framings). SampleBalanced
 // draws n of them so that each level of each field appears ⌊n/L⌋ or ⌈n/L⌉
 // times, Latin-hypercube style, for the robustness regression
 //

@@ -61,7 +61,8 @@ func ExampleParseRating() {
 	// [bon neutre mauvais] 1 0.5
 }
 
-// Draw 6 balanced templates out of the 432 post_stated ones.
+// Draw 6 balanced templates out of the 1296 post_stated ones (9 phrasings:
+// three general ones and the six positivity framings).
 func ExampleSampleBalanced() {
 	c, _ := template.DefaultCatalog()
 	all := c.Generate(template.PostStated, "1-5")
@@ -74,7 +75,7 @@ func ExampleSampleBalanced() {
 	}
 	fmt.Println(len(all), len(s), count)
 	// Output:
-	// 432 6 map[en:2 enjoy:2 es:2 fr:2 honest:2 how:2 plain:2 tool_call:2 xml:2]
+	// 1296 6 map[did_enjoy:1 en:2 enjoy:1 es:2 experience:1 fr:2 future:1 honest:1 honest_dislike_ok:1 plain:2 tool_call:2 xml:2]
 }
 
 // Read a rendered prompt back without knowing its template.

@@ -119,7 +119,7 @@ func TestSampleBalancedEdges(t *testing.T) {
 }
 
 // TestSampleBalancedSweep checks the guarantee for many n up to
-// len(all)/2 on the two smallest factorials (432 and 864 templates).
+// len(all)/2 on the two stated factorials (1296 and 864 templates).
 func TestSampleBalancedSweep(t *testing.T) {
 	c := mustDefault(t)
 	for _, kind := range []Kind{PostStated, PreStated} {

@@ -27,7 +27,9 @@
 // y = RatingSlope·(u_i(c) − m)/s + Positivity(c) + T·ε, cut at the K−1
 // standard-normal quantiles k/K into the K options, where Positivity(c) =
 // PositivityBase + a framing effect (kind and phrasing) + an option-set effect
-// (the scale). A small planted rate of refusals (higher for BailBench tasks)
+// (the scale) + an effect of that framing with that option set + a shift by
+// the task's origin (Truth.Positivity; truth.json lists every term under
+// "positivity"). A small planted rate of refusals (higher for BailBench tasks)
 // and of malformed answers exercises the parsers.
 //
 // Activations: at decoder layer l the residual vector of a conversation about

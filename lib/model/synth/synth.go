@@ -54,6 +54,13 @@ func New(opts Options) (*Model, error) {
 		}
 	}
 	m := &Model{truth: NewTruth(opts.Tasks, opts.Seed, opts.Params), catalog: cat, byText: map[string]task.Task{}}
+	var framings []string
+	for _, k := range []template.Kind{template.PreStated, template.PostStated} {
+		for _, ph := range cat.Phrasings(k) {
+			framings = append(framings, framing(template.Perception{Kind: k, Fields: template.Fields{Phrasing: ph}}))
+		}
+	}
+	m.truth.TabulatePositivity(framings, cat.Scales())
 	for _, t := range opts.Tasks {
 		if prev, dup := m.byText[t.Prompt]; dup && prev.ID != t.ID {
 			return nil, fmt.Errorf("synth: tasks %s and %s have the same prompt text", prev.ID, t.ID)
@@ -66,8 +73,12 @@ func New(opts Options) (*Model, error) {
 // Truth returns the planted ground truth.
 func (m *Model) Truth() *Truth { return m.truth }
 
-// Name implements model.Model.
-func (m *Model) Name() string { return "synth:" + strconv.FormatInt(m.truth.Seed, 10) }
+// Name implements model.Model: ModelName of the seed.
+func (m *Model) Name() string { return ModelName(m.truth.Seed) }
+
+// ModelName is the name of the respondent planted from seed, "synth:<seed>":
+// what runs, completion caches and truth files are keyed by.
+func ModelName(seed int64) string { return "synth:" + strconv.FormatInt(seed, 10) }
 
 // NumLayers implements model.ActivationModel.
 func (m *Model) NumLayers() int { return m.truth.Params.Layers }

@@ -39,12 +39,21 @@ type Params struct {
 	RefusalRate     float64 `json:"refusal_rate" yaml:"refusal_rate"`
 	BailRefusalRate float64 `json:"bail_refusal_rate" yaml:"bail_refusal_rate"`
 	MalformedRate   float64 `json:"malformed_rate" yaml:"malformed_rate"`
-	// PositivityBase shifts every rating up (in latent SD units). Default 0.6.
+	// PositivityBase shifts every rating up (in latent SD units). Default 1.5,
+	// so that, as in the reference study, most answers are positive and few
+	// negative.
 	PositivityBase float64 `json:"positivity_base" yaml:"positivity_base"`
 	// FramingSD and OptionSetSD are the spreads of the per-framing and
-	// per-option-set positivity effects. Defaults 0.4 and 0.3.
-	FramingSD   float64 `json:"framing_sd" yaml:"framing_sd"`
-	OptionSetSD float64 `json:"option_set_sd" yaml:"option_set_sd"`
+	// per-option-set positivity effects, InteractionSD that of the effect of
+	// each (framing, option set) combination, so that a framing can be
+	// positive under one option set and not another. Defaults 0.4, 0.3, 0.35.
+	FramingSD     float64 `json:"framing_sd" yaml:"framing_sd"`
+	OptionSetSD   float64 `json:"option_set_sd" yaml:"option_set_sd"`
+	InteractionSD float64 `json:"interaction_sd" yaml:"interaction_sd"`
+	// OriginPositivity shifts ratings of tasks of an origin, on top of the
+	// origin's utility. Default: math 0.3, alpaca 0, wildchat -0.25,
+	// bailbench -0.3; an origin not listed gets 0.
+	OriginPositivity map[string]float64 `json:"origin_positivity" yaml:"origin_positivity"`
 	// RatingSlope scales standardised utility in the rating latent. Default 1.
 	RatingSlope float64 `json:"rating_slope" yaml:"rating_slope"`
 	// Layers is the number of decoder layers and HiddenSize the activation
@@ -96,9 +105,13 @@ func (p Params) withDefaults() Params {
 	def(&p.RefusalRate, 0.01)
 	def(&p.BailRefusalRate, 0.06)
 	def(&p.MalformedRate, 0.02)
-	def(&p.PositivityBase, 0.6)
+	def(&p.PositivityBase, 1.5)
 	def(&p.FramingSD, 0.4)
 	def(&p.OptionSetSD, 0.3)
+	def(&p.InteractionSD, 0.35)
+	if p.OriginPositivity == nil {
+		p.OriginPositivity = map[string]float64{task.OriginMath: 0.3, task.OriginAlpaca: 0, task.OriginWildChat: -0.25, task.OriginBailBench: -0.3}
+	}
 	def(&p.RatingSlope, 1)
 	if p.Layers == 0 {
 		p.Layers = 32
@@ -133,6 +146,9 @@ type Truth struct {
 	Direction [][]float64 `json:"-"`
 	// OriginOffset[origin][l] is the origin's offset vector at layer l.
 	OriginOffset map[string][][]float64 `json:"-"`
+	// PositivityTable lists the planted rating positivity of the framings
+	// and option sets of the respondent's catalog (see Positivity).
+	PositivityTable *PositivityTable `json:"positivity,omitempty"`
 }
 
 // NewTruth plants parameters for tasks from seed.
@@ -251,18 +267,44 @@ func (t *Truth) ExpectedCorrelation(a, b Context) float64 {
 	return shared / math.Sqrt(totalA*totalB)
 }
 
-// Positivity is the planted rating shift for a framing (kind/phrasing) and
-// an option set (scale name).
-func (t *Truth) Positivity(framing, scale string) float64 {
+// Positivity is the planted rating shift for a framing (kind/phrasing), an
+// option set (scale name) and a task origin:
+//
+//	PositivityBase + FramingSD·z(framing) + OptionSetSD·z(scale)
+//	  + InteractionSD·z(framing, scale) + OriginPositivity[origin]
+//
+// with each z ~ N(0, 1) fixed by the seed and its names.
+func (t *Truth) Positivity(framing, scale, origin string) float64 {
 	p := t.Params
-	return p.PositivityBase +
-		p.FramingSD*t.rng("framing", framing).NormFloat64() +
-		p.OptionSetSD*t.rng("options", scale).NormFloat64()
+	return p.PositivityBase + t.FramingEffect(framing) + t.OptionSetEffect(scale) +
+		t.InteractionEffect(framing, scale) + p.OriginPositivity[origin]
+}
+
+// FramingEffect is the planted positivity effect of a framing.
+func (t *Truth) FramingEffect(framing string) float64 {
+	return t.Params.FramingSD * t.rng("framing", framing).NormFloat64()
+}
+
+// OptionSetEffect is the planted positivity effect of an option set.
+func (t *Truth) OptionSetEffect(scale string) float64 {
+	return t.Params.OptionSetSD * t.rng("options", scale).NormFloat64()
+}
+
+// InteractionEffect is the planted positivity effect of one framing with
+// one option set, beyond the two main effects.
+func (t *Truth) InteractionEffect(framing, scale string) float64 {
+	return t.Params.InteractionSD * t.rng("framing_options", framing, scale).NormFloat64()
 }
 
 // RatingProbs are the planted probabilities of each of k options, best first,
 // for a task in a context with the given framing and scale at temperature 1.
 func (t *Truth) RatingProbs(taskID string, c Context, framing, scale string, k int) []float64 {
+	return t.RatingProbsAt(taskID, c, framing, scale, k, 1)
+}
+
+// RatingProbsAt is RatingProbs at temperature temp: the latent's noise has
+// SD temp, and temp <= 0 puts all mass on the option the mean falls in.
+func (t *Truth) RatingProbsAt(taskID string, c Context, framing, scale string, k int, temp float64) []float64 {
 	mean := t.ratingMean(taskID, c, framing, scale)
 	probs := make([]float64, k)
 	prev := 0.0
@@ -270,7 +312,12 @@ func (t *Truth) RatingProbs(taskID string, c Context, framing, scale string, k i
 		// Options are listed best first; cut points rise from worst to best.
 		var cdf float64 = 1
 		if j < k {
-			cdf = normCDF(cut(j, k) - mean)
+			switch {
+			case temp > 0:
+				cdf = normCDF((cut(j, k) - mean) / temp)
+			case mean > cut(j, k):
+				cdf = 0
+			}
 		}
 		probs[k-j] = cdf - prev
 		prev = cdf
@@ -280,7 +327,39 @@ func (t *Truth) RatingProbs(taskID string, c Context, framing, scale string, k i
 
 func (t *Truth) ratingMean(taskID string, c Context, framing, scale string) float64 {
 	z := (t.Utility(taskID, c) - t.MuMean) / t.MuSD
-	return t.Params.RatingSlope*z + t.Positivity(framing, scale)
+	return t.Params.RatingSlope*z + t.Positivity(framing, scale, t.Origin[taskID])
+}
+
+// PositivityTable is the planted positivity of a synthetic study, written
+// into truth.json: the base, the effect of every framing and option set the
+// catalog has, every interaction, and the origin shifts, so that a reader can
+// rebuild Positivity without the code.
+type PositivityTable struct {
+	Base        float64                       `json:"base"`
+	Framing     map[string]float64            `json:"framing"`
+	OptionSet   map[string]float64            `json:"option_set"`
+	Interaction map[string]map[string]float64 `json:"interaction"`
+	Origin      map[string]float64            `json:"origin"`
+}
+
+// TabulatePositivity fills t.PositivityTable for the given framings
+// ("kind/phrasing") and option sets.
+func (t *Truth) TabulatePositivity(framings, scales []string) {
+	pt := &PositivityTable{
+		Base: t.Params.PositivityBase, Framing: map[string]float64{}, OptionSet: map[string]float64{},
+		Interaction: map[string]map[string]float64{}, Origin: t.Params.OriginPositivity,
+	}
+	for _, sc := range scales {
+		pt.OptionSet[sc] = t.OptionSetEffect(sc)
+	}
+	for _, f := range framings {
+		pt.Framing[f] = t.FramingEffect(f)
+		pt.Interaction[f] = map[string]float64{}
+		for _, sc := range scales {
+			pt.Interaction[f][sc] = t.InteractionEffect(f, sc)
+		}
+	}
+	t.PositivityTable = pt
 }
 
 // cut is the j-th of k−1 cut points, the standard-normal quantile of j/k.
