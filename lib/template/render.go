@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -192,7 +193,7 @@ func addTypos(s string, rng *rand.Rand) string {
 	// Edit right to left so earlier spans stay valid.
 	for k := len(pick) - 1; k >= 0; k-- {
 		w := words[pick[k]]
-		word := slicesClone(rs[w.lo:w.hi])
+		word := slices.Clone(rs[w.lo:w.hi])
 		n := len(word)
 		var out []rune
 		switch op := rng.IntN(3); {
@@ -215,8 +216,6 @@ func addTypos(s string, rng *rand.Rand) string {
 	}
 	return string(rs)
 }
-
-func slicesClone(r []rune) []rune { return append([]rune(nil), r...) }
 
 // perturbPunctuation changes sentence punctuation and capitalisation: each
 // sentence mark (. ? !) is kept, dropped or replaced, commas and opening
