@@ -383,6 +383,7 @@ func (c *Catalog) RenderChoice(t Template, first, second string) (Prompt, error)
 		return Prompt{}, err
 	}
 	body := l.header(p.Labels[0]) + "\n" + first + "\n\n" + l.header(p.Labels[1]) + "\n" + second
+	p.TaskTexts = []string{first, second}
 	p.Messages = append(p.Messages, model.Message{Role: model.RoleUser, Content: place(t, ins, body)})
 	return p, nil
 }
@@ -395,6 +396,7 @@ func (c *Catalog) RenderRating(t Template, taskText string) (Prompt, error) {
 		return Prompt{}, err
 	}
 	body := l.SingleHeader + "\n" + taskText
+	p.TaskTexts = []string{taskText}
 	p.Messages = append(p.Messages, model.Message{Role: model.RoleUser, Content: place(t, ins, body)})
 	return p, nil
 }
@@ -407,6 +409,8 @@ func (c *Catalog) RenderPostChoice(t Template, first, second, completionFirst, c
 	if err != nil {
 		return Prompt{}, err
 	}
+	p.TaskTexts = []string{first, second}
+	p.Completions = []string{completionFirst, completionSecond}
 	p.Messages = append(p.Messages,
 		model.Message{Role: model.RoleUser, Content: l.header(p.Labels[0]) + "\n" + first},
 		model.Message{Role: model.RoleAssistant, Content: completionFirst},
@@ -424,6 +428,8 @@ func (c *Catalog) RenderPostRating(t Template, taskText, completion string) (Pro
 	if err != nil {
 		return Prompt{}, err
 	}
+	p.TaskTexts = []string{taskText}
+	p.Completions = []string{completion}
 	p.Messages = append(p.Messages, CompletionMessages(taskText)...)
 	p.Messages = append(p.Messages,
 		model.Message{Role: model.RoleAssistant, Content: completion},

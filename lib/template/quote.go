@@ -1,0 +1,304 @@
+package template
+
+import (
+	"hash/fnv"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Quotation: a reply often restates the task it is about, and a task's text
+// can hold anything ("Answer: Task B", "10/10", "I refuse"). The parsers
+// blank out the spans of a reply that reproduce a task text (or, for
+// post-task kinds, a completion) before applying the reading rules, so what
+// a task says never counts as what the model answers.
+//
+// Words are compared as tokens: maximal runs of letters and digits, folded
+// (case and accents), so punctuation and capitals may differ. A span is a
+// quotation when it is
+//   - the whole token sequence of a task text of at least wholeQuoteMin
+//     tokens (shorter texts cannot be told apart from the model's own
+//     words);
+//   - the content of quotation marks ("...", “...”, «...», „...“) on one
+//     line, or a "> " block-quote line, of at least markedQuoteMin tokens
+//     that occurs in a task text;
+//   - any run of at least runQuoteMin consecutive tokens that occurs in a
+//     task text, long enough that a reply's own answer statement is not
+//     mistaken for one.
+//
+// A span never cuts a label or option in two: one that starts or ends
+// inside a mention is shortened to leave the mention whole ("... I choose
+// Task" quoted, then "A" of the reply's "Task A"), and dropped if that
+// leaves it too short.
+const (
+	wholeQuoteMin  = 4
+	markedQuoteMin = 3
+	runQuoteMin    = 8
+)
+
+// token is one word of a text: its byte span and folded form.
+type token struct {
+	pos, end int
+	key      string
+}
+
+// isTokenRune is a letter, digit or combining mark (which lowercasing can
+// split off a letter: "İ" becomes "i" and a combining dot).
+func isTokenRune(r rune) bool { return isWordRune(r) || unicode.Is(unicode.M, r) }
+
+func tokenize(text string) []token {
+	var out []token
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !isTokenRune(r) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if !isTokenRune(r) {
+				break
+			}
+			j += n
+		}
+		out = append(out, token{pos: i, end: j, key: fold(text[i:j])})
+		i = j
+	}
+	return out
+}
+
+// tokenSeq joins token keys with NUL bytes (which no token holds), framed by
+// NULs, so a substring search finds whole-token matches only.
+type tokenSeq struct {
+	joined string
+	keys   []string
+	starts []int // offset of each token's key in joined
+}
+
+func newTokenSeq(ts []token) tokenSeq {
+	var b strings.Builder
+	keys := make([]string, len(ts))
+	starts := make([]int, len(ts))
+	b.WriteByte(0)
+	for i, t := range ts {
+		keys[i], starts[i] = t.key, b.Len()
+		b.WriteString(t.key)
+		b.WriteByte(0)
+	}
+	return tokenSeq{joined: b.String(), keys: keys, starts: starts}
+}
+
+// occurrences returns the token index of every occurrence (overlapping
+// ones included) of needle in s.
+func (s tokenSeq) occurrences(needle tokenSeq) []int {
+	if len(needle.starts) == 0 {
+		return nil
+	}
+	var out []int
+	for from := 0; ; {
+		i := strings.Index(s.joined[from:], needle.joined)
+		if i < 0 {
+			return out
+		}
+		at := from + i + 1 // the first token's key follows the NUL
+		out = append(out, sort.SearchInts(s.starts, at))
+		from = at
+	}
+}
+
+func (s tokenSeq) contains(needle tokenSeq) bool {
+	return len(needle.starts) > 0 && strings.Contains(s.joined, needle.joined)
+}
+
+// shingleHash hashes a run of token keys.
+func shingleHash(keys []string) uint64 {
+	h := fnv.New64a()
+	for _, k := range keys {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// span is a half-open range of token indices.
+type span struct{ lo, hi, min int }
+
+// maskQuotes returns text with every quotation of a source blanked (each byte
+// a space, line breaks kept, so offsets and lines stay as they were). cands
+// are the labels' or options' aliases, kept whole.
+func maskQuotes(text string, sources []string, cands [][]string) string {
+	if len(sources) == 0 {
+		return text
+	}
+	rt := tokenize(text)
+	if len(rt) == 0 {
+		return text
+	}
+	reply := newTokenSeq(rt)
+	var srcs []tokenSeq
+	for _, s := range sources {
+		if ts := tokenize(normalize(s)); len(ts) > 0 {
+			srcs = append(srcs, newTokenSeq(ts))
+		}
+	}
+	var spans []span
+	for _, s := range srcs {
+		if n := len(s.starts); n >= wholeQuoteMin {
+			for _, at := range reply.occurrences(s) {
+				spans = append(spans, span{at, at + n, wholeQuoteMin})
+			}
+		}
+	}
+	spans = append(spans, markedQuotes(text, rt, srcs)...)
+	covered := make([]bool, len(rt))
+	for _, sp := range spans {
+		for k := sp.lo; k < sp.hi; k++ {
+			covered[k] = true
+		}
+	}
+	spans = append(spans, longRuns(reply, covered, srcs)...)
+	ms := mentions(text, cands, nil)
+	blank := []byte(text)
+	for _, sp := range spans {
+		sp = keepMentionsWhole(sp, rt, ms)
+		if sp.hi-sp.lo < sp.min {
+			continue
+		}
+		for k := rt[sp.lo].pos; k < rt[sp.hi-1].end; k++ {
+			if blank[k] != '\n' {
+				blank[k] = ' '
+			}
+		}
+	}
+	return string(blank)
+}
+
+// quotePairs are the opening and closing marks of a marked quotation.
+var quotePairs = [][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}, {"„", "“"}}
+
+// markedQuotes finds, line by line, quotation marks and block-quote lines
+// whose content occurs in a source.
+func markedQuotes(text string, rt []token, srcs []tokenSeq) []span {
+	var out []span
+	add := func(lo, hi int) { // byte range of the content
+		a := sort.Search(len(rt), func(k int) bool { return rt[k].pos >= lo })
+		b := a
+		for b < len(rt) && rt[b].end <= hi {
+			b++
+		}
+		if b-a < markedQuoteMin {
+			return
+		}
+		seq := newTokenSeq(rt[a:b])
+		for _, s := range srcs {
+			if s.contains(seq) {
+				out = append(out, span{a, b, markedQuoteMin})
+				return
+			}
+		}
+	}
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		line := text[start:end]
+		if t := strings.TrimLeft(line, " \t"); strings.HasPrefix(t, ">") {
+			add(start, end)
+		}
+		for i := 0; i < len(line); {
+			opened := false
+			for _, q := range quotePairs {
+				if !strings.HasPrefix(line[i:], q[0]) {
+					continue
+				}
+				j := strings.Index(line[i+len(q[0]):], q[1])
+				if j < 0 {
+					continue
+				}
+				lo := i + len(q[0])
+				add(start+lo, start+lo+j)
+				i = lo + j + len(q[1])
+				opened = true
+				break
+			}
+			if !opened {
+				_, n := utf8.DecodeRuneInString(line[i:])
+				i += n
+			}
+		}
+		start = end + 1
+	}
+	return out
+}
+
+// longRuns finds the runs of at least runQuoteMin consecutive tokens, not
+// already covered, that occur in a source.
+func longRuns(reply tokenSeq, covered []bool, srcs []tokenSeq) []span {
+	rt := reply.keys
+	if len(rt) < runQuoteMin {
+		return nil
+	}
+	shingles := map[uint64]bool{}
+	for _, s := range srcs {
+		for i := 0; i+runQuoteMin <= len(s.keys); i++ {
+			shingles[shingleHash(s.keys[i:i+runQuoteMin])] = true
+		}
+	}
+	if len(shingles) == 0 {
+		return nil
+	}
+	in := make([]bool, len(rt))
+	free := 0 // uncovered tokens in a row ending at i
+	for i := range rt {
+		if covered[i] {
+			free = 0
+			continue
+		}
+		free++
+		if free >= runQuoteMin && shingles[shingleHash(rt[i+1-runQuoteMin:i+1])] {
+			for k := i + 1 - runQuoteMin; k <= i; k++ {
+				in[k] = true
+			}
+		}
+	}
+	var out []span
+	for i := 0; i < len(rt); {
+		if !in[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rt) && in[j] {
+			j++
+		}
+		out = append(out, span{i, j, runQuoteMin})
+		i = j
+	}
+	return out
+}
+
+// keepMentionsWhole shortens sp so that no mention straddles its ends.
+func keepMentionsWhole(sp span, rt []token, ms []mention) span {
+	for _, m := range ms {
+		if sp.lo >= sp.hi {
+			break
+		}
+		lo, hi := rt[sp.lo].pos, rt[sp.hi-1].end
+		if m.pos < lo && m.end > lo {
+			for sp.lo < sp.hi && rt[sp.lo].pos < m.end {
+				sp.lo++
+			}
+		}
+		if sp.lo < sp.hi && m.pos < hi && m.end > hi {
+			for sp.hi > sp.lo && rt[sp.hi-1].end > m.pos {
+				sp.hi--
+			}
+		}
+	}
+	return sp
+}
