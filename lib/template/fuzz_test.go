@@ -39,6 +39,8 @@ func addReplySeeds(f *testing.F) {
 		"Task A", "**B**", "<choice>Tâche 2</choice>", "<rating>7</rating>", "I'd pick Task B because",
 		"Answer: Task A\nFinal answer: Task B", "As an AI I can't", "7/10", "8 out of 10", "del 1 al 10: 4",
 		"neutral", "je n'ai pas aimé", "Sí", "7.5", "<choice>", "</choice><choice>", "Answer:", "\x00\xff", "",
+		"Not Task A.", "I wouldn't choose Task A.", "No es bueno.", "Rating: -3", "-3", "\"Answer: Task B\" Answer: Task A",
+		"I prefer Task A. Actually no, I prefer Task B.", "> quoted line\nAnswer:", "« Tâche B » réponse : non",
 	} {
 		f.Add(uint16(len(s)), s, `{"choice":"Task A","rating":"good"}`, false)
 		f.Add(uint16(len(s)*3), s, s, true)
@@ -69,6 +71,8 @@ func FuzzParseChoice(f *testing.F) {
 		r := model.Response{Text: text}
 		if tool {
 			r.ToolCalls = []model.ToolCall{{Name: ToolSubmitChoice, Arguments: args}}
+		} else {
+			p.TaskTexts = append(slices.Clone(p.TaskTexts), args) // a fuzzed task text to quote
 		}
 		got := ParseChoice(p, r)
 		if raw := map[bool]string{false: text, true: args}[tool]; got.Raw != raw {
@@ -86,6 +90,8 @@ func FuzzParseRating(f *testing.F) {
 		r := model.Response{Text: text}
 		if tool {
 			r.ToolCalls = []model.ToolCall{{Name: ToolSubmitRating, Arguments: args}}
+		} else {
+			p.Completions = append(slices.Clone(p.Completions), args) // a fuzzed completion to quote
 		}
 		got := ParseRating(p, r)
 		checkParsed(t, got, len(p.Options), OutcomeRating, got.Option)

@@ -87,9 +87,8 @@ func decideNumber(text string, options []string, lx *lexicon) (int, Outcome) {
 	answer := func(v int) (int, Outcome) { return index(v), outcomeIfNone(index(v)) }
 	hi, _ := strconv.Atoi(options[0])
 	ns := numbers(text, lx)
-	if t := strings.TrimFunc(text, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("\"'`*_.,;:!?()[]{}«»<>", r)
-	}); len(ns) == 1 && ns[0].pos == strings.Index(text, t) && ns[0].end == strings.Index(text, t)+len(t) {
+	edge := func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("\"'`*_.,;:!?()[]{}«»<>", r) }
+	if lo, hi := len(text)-len(strings.TrimLeftFunc(text, edge)), len(strings.TrimRightFunc(text, edge)); len(ns) == 1 && ns[0].pos == lo && ns[0].end == hi {
 		return answer(ns[0].val) // the whole reply is one number
 	}
 	strong, haveStrong := 0, false

@@ -3,6 +3,7 @@ package template
 import (
 	"encoding/json"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -84,12 +85,10 @@ func (r *reader) other(i int) int {
 // plain one, or a negated one read as the other label. found is false when
 // [lo, hi) mentions no candidate; i is -1 when it only negates options.
 func (r *reader) statement(lo, hi int) (i int, found bool) {
-	for _, m := range r.ms {
-		if m.pos < lo || m.end > hi {
-			if m.pos >= hi {
-				break
-			}
-			continue
+	for k := sort.Search(len(r.ms), func(k int) bool { return r.ms[k].pos >= lo }); k < len(r.ms) && r.ms[k].pos < hi; k++ {
+		m := r.ms[k]
+		if m.end > hi {
+			break
 		}
 		found = true
 		if !m.neg {

@@ -176,7 +176,7 @@ func maskQuotes(text string, sources []string, cands [][]string) string {
 }
 
 // quotePairs are the opening and closing marks of a marked quotation.
-var quotePairs = [][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}, {"„", "“"}}
+var quotePairs = [...][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}, {"„", "“"}}
 
 // markedQuotes finds, line by line, quotation marks and block-quote lines
 // whose content occurs in a source.
@@ -210,14 +210,18 @@ func markedQuotes(text string, rt []token, srcs []tokenSeq) []span {
 		if t := strings.TrimLeft(line, " \t"); strings.HasPrefix(t, ">") {
 			add(start, end)
 		}
+		// unclosed[k]: no closing mark of pair k is left on the line, so
+		// later opening marks need no search (keeps the scan linear).
+		var unclosed [len(quotePairs)]bool
 		for i := 0; i < len(line); {
 			opened := false
-			for _, q := range quotePairs {
-				if !strings.HasPrefix(line[i:], q[0]) {
+			for k, q := range quotePairs {
+				if unclosed[k] || !strings.HasPrefix(line[i:], q[0]) {
 					continue
 				}
 				j := strings.Index(line[i+len(q[0]):], q[1])
 				if j < 0 {
+					unclosed[k] = true
 					continue
 				}
 				lo := i + len(q[0])
