@@ -227,10 +227,33 @@ func wordsBefore(text string, pos, n int) []string {
 
 // negatedBefore says whether one of the three words before pos in its
 // clause is a negation ("not Task A", "I wouldn't choose Task A", "no es
-// bueno", "je ne choisirais pas la Tâche A").
+// bueno", "je ne choisirais pas la Tâche A"). It walks back word by word,
+// without allocating, since every mention asks.
 func negatedBefore(text string, pos int, lx *lexicon) bool {
-	return slices.ContainsFunc(wordsBefore(text, pos, 3), func(w string) bool { return isNegation(w, lx) })
+	lo := max(0, pos-negationWindow)
+	i := pos
+	for range 3 {
+		for i > lo && isASCIISpace(text[i-1]) {
+			i--
+		}
+		end := i
+		for i > lo && !isASCIISpace(text[i-1]) && !strings.ContainsRune(clauseStops, rune(text[i-1])) {
+			i--
+		}
+		if end == i {
+			return false // clause start, or the window's edge
+		}
+		if isNegation(text[i:end], lx) {
+			return true
+		}
+		if i > lo && strings.ContainsRune(clauseStops, rune(text[i-1])) {
+			return false
+		}
+	}
+	return false
 }
+
+func isASCIISpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f' }
 
 // negated says whether a cue at [pos, end) is negated: one of the two words
 // before it in the same clause, or the word right after it on its line, is a

@@ -36,9 +36,16 @@ func argString(call model.ToolCall, key string) (string, bool) {
 	return "", false
 }
 
+// exactMax bounds the length of a bare answer: no label or option is
+// longer.
+const exactMax = 200
+
 // exact returns the candidate whose alias or key equals the stripped text.
 // A number right after a minus sign is not stripped of it ("-3" is not 3).
 func exact(s string, cands [][]string, keys []string) int {
+	if len(strip(s)) > exactMax {
+		return -1 // too long to be a bare answer; spares normalising it
+	}
 	n := normalize(s)
 	s = strip(n)
 	if s == "" {

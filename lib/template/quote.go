@@ -1,7 +1,6 @@
 package template
 
 import (
-	"hash/fnv"
 	"sort"
 	"strings"
 	"unicode"
@@ -43,6 +42,15 @@ type token struct {
 	key      string
 }
 
+// tokenHash is FNV-1a of a token's key.
+func tokenHash(key string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint64(key[i])) * 1099511628211
+	}
+	return h
+}
+
 // isTokenRune is a letter, digit or combining mark (which lowercasing can
 // split off a letter: "İ" becomes "i" and a combining dot).
 func isTokenRune(r rune) bool { return isWordRune(r) || unicode.Is(unicode.M, r) }
@@ -73,21 +81,21 @@ func tokenize(text string) []token {
 // NULs, so a substring search finds whole-token matches only.
 type tokenSeq struct {
 	joined string
-	keys   []string
-	starts []int // offset of each token's key in joined
+	hashes []uint64 // tokenHash of each token
+	starts []int    // offset of each token's key in joined
 }
 
 func newTokenSeq(ts []token) tokenSeq {
 	var b strings.Builder
-	keys := make([]string, len(ts))
+	hashes := make([]uint64, len(ts))
 	starts := make([]int, len(ts))
 	b.WriteByte(0)
 	for i, t := range ts {
-		keys[i], starts[i] = t.key, b.Len()
+		hashes[i], starts[i] = tokenHash(t.key), b.Len()
 		b.WriteString(t.key)
 		b.WriteByte(0)
 	}
-	return tokenSeq{joined: b.String(), keys: keys, starts: starts}
+	return tokenSeq{joined: b.String(), hashes: hashes, starts: starts}
 }
 
 // occurrences returns the token index of every occurrence (overlapping
@@ -112,14 +120,13 @@ func (s tokenSeq) contains(needle tokenSeq) bool {
 	return len(needle.starts) > 0 && strings.Contains(s.joined, needle.joined)
 }
 
-// shingleHash hashes a run of token keys.
-func shingleHash(keys []string) uint64 {
-	h := fnv.New64a()
-	for _, k := range keys {
-		h.Write([]byte(k))
-		h.Write([]byte{0})
+// shingleHash combines the hashes of a run of tokens.
+func shingleHash(hashes []uint64) uint64 {
+	var h uint64
+	for _, x := range hashes {
+		h = h*1099511628211 + x
 	}
-	return h.Sum64()
+	return h
 }
 
 // span is a half-open range of token indices.
@@ -129,20 +136,21 @@ type span struct{ lo, hi, min int }
 // a space, line breaks kept, so offsets and lines stay as they were). cands
 // are the labels' or options' aliases, kept whole.
 func maskQuotes(text string, sources []string, cands [][]string) string {
-	if len(sources) == 0 {
-		return text
-	}
-	rt := tokenize(text)
-	if len(rt) == 0 {
-		return text
-	}
-	reply := newTokenSeq(rt)
 	var srcs []tokenSeq
 	for _, s := range sources {
-		if ts := tokenize(normalize(s)); len(ts) > 0 {
+		// A source shorter than every rule's minimum can never be quoted.
+		if ts := tokenize(normalize(s)); len(ts) >= markedQuoteMin {
 			srcs = append(srcs, newTokenSeq(ts))
 		}
 	}
+	if len(srcs) == 0 {
+		return text
+	}
+	rt := tokenize(text)
+	if len(rt) < markedQuoteMin {
+		return text
+	}
+	reply := newTokenSeq(rt)
 	var spans []span
 	for _, s := range srcs {
 		if n := len(s.starts); n >= wholeQuoteMin {
@@ -159,10 +167,12 @@ func maskQuotes(text string, sources []string, cands [][]string) string {
 		}
 	}
 	spans = append(spans, longRuns(reply, covered, srcs)...)
-	ms := mentions(text, cands, nil)
+	if len(spans) == 0 {
+		return text
+	}
 	blank := []byte(text)
 	for _, sp := range spans {
-		sp = keepMentionsWhole(sp, rt, ms)
+		sp = keepMentionsWhole(text, sp, rt, cands)
 		if sp.hi-sp.lo < sp.min {
 			continue
 		}
@@ -177,6 +187,8 @@ func maskQuotes(text string, sources []string, cands [][]string) string {
 
 // quotePairs are the opening and closing marks of a marked quotation.
 var quotePairs = [...][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}, {"„", "“"}}
+
+const quoteOpeners = `"“«„`
 
 // markedQuotes finds, line by line, quotation marks and block-quote lines
 // whose content occurs in a source.
@@ -214,6 +226,11 @@ func markedQuotes(text string, rt []token, srcs []tokenSeq) []span {
 		// later opening marks need no search (keeps the scan linear).
 		var unclosed [len(quotePairs)]bool
 		for i := 0; i < len(line); {
+			next := strings.IndexAny(line[i:], quoteOpeners)
+			if next < 0 {
+				break
+			}
+			i += next
 			opened := false
 			for k, q := range quotePairs {
 				if unclosed[k] || !strings.HasPrefix(line[i:], q[0]) {
@@ -243,14 +260,14 @@ func markedQuotes(text string, rt []token, srcs []tokenSeq) []span {
 // longRuns finds the runs of at least runQuoteMin consecutive tokens, not
 // already covered, that occur in a source.
 func longRuns(reply tokenSeq, covered []bool, srcs []tokenSeq) []span {
-	rt := reply.keys
+	rt := reply.hashes
 	if len(rt) < runQuoteMin {
 		return nil
 	}
 	shingles := map[uint64]bool{}
 	for _, s := range srcs {
-		for i := 0; i+runQuoteMin <= len(s.keys); i++ {
-			shingles[shingleHash(s.keys[i:i+runQuoteMin])] = true
+		for i := 0; i+runQuoteMin <= len(s.hashes); i++ {
+			shingles[shingleHash(s.hashes[i:i+runQuoteMin])] = true
 		}
 	}
 	if len(shingles) == 0 {
@@ -286,21 +303,50 @@ func longRuns(reply tokenSeq, covered []bool, srcs []tokenSeq) []span {
 	return out
 }
 
-// keepMentionsWhole shortens sp so that no mention straddles its ends.
-func keepMentionsWhole(sp span, rt []token, ms []mention) span {
-	for _, m := range ms {
-		if sp.lo >= sp.hi {
-			break
+// keepMentionsWhole shortens sp so that no mention straddles its ends,
+// looking for mentions only around the two ends.
+func keepMentionsWhole(text string, sp span, rt []token, cands [][]string) span {
+	longest := 0
+	for _, aliases := range cands {
+		for _, a := range aliases {
+			longest = max(longest, len(a))
 		}
-		lo, hi := rt[sp.lo].pos, rt[sp.hi-1].end
-		if m.pos < lo && m.end > lo {
-			for sp.lo < sp.hi && rt[sp.lo].pos < m.end {
-				sp.lo++
+	}
+	// near returns the mentions in a window around offset at, whole words
+	// only: the window starts at a word boundary.
+	near := func(at int) []mention {
+		lo, hi := max(0, at-longest), min(len(text), at+longest)
+		for lo > 0 {
+			r, n := utf8.DecodeLastRuneInString(text[:lo])
+			if !isWordRune(r) {
+				break
+			}
+			lo -= n
+		}
+		ms := mentions(text[lo:hi], cands, nil)
+		for k := range ms {
+			ms[k].pos += lo
+			ms[k].end += lo
+		}
+		return ms
+	}
+	if sp.lo < sp.hi {
+		start := rt[sp.lo].pos
+		for _, m := range near(start) {
+			if m.pos < start && m.end > start {
+				for sp.lo < sp.hi && rt[sp.lo].pos < m.end {
+					sp.lo++
+				}
 			}
 		}
-		if sp.lo < sp.hi && m.pos < hi && m.end > hi {
-			for sp.hi > sp.lo && rt[sp.hi-1].end > m.pos {
-				sp.hi--
+	}
+	if sp.lo < sp.hi {
+		end := rt[sp.hi-1].end
+		for _, m := range near(end) {
+			if m.pos < end && m.end > end {
+				for sp.hi > sp.lo && rt[sp.hi-1].end > m.pos {
+					sp.hi--
+				}
 			}
 		}
 	}
