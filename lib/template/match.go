@@ -253,7 +253,9 @@ func negatedBefore(text string, pos int, lx *lexicon) bool {
 	return false
 }
 
-func isASCIISpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f' }
+func isASCIISpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f'
+}
 
 // negated says whether a cue at [pos, end) is negated: one of the two words
 // before it in the same clause, or the word right after it on its line, is a
