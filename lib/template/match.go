@@ -191,7 +191,7 @@ func markerEnds(text string, lx *lexicon) []int {
 			}
 		}
 	}
-	sort.Ints(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -282,6 +282,6 @@ func cueEnds(text string, cues []string, lx *lexicon) []int {
 			}
 		}
 	}
-	sort.Ints(out)
+	slices.Sort(out)
 	return out
 }
