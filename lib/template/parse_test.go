@@ -77,6 +77,7 @@ func TestParseChoice(t *testing.T) {
 		{"would rather", en, resp("Between Task A and Task B, I would rather do Task B."), B},
 		{"pick after comparison", en, resp("Task A is long. Task B is short. I'd pick Task A."), A},
 		{"negated cue skipped", en, resp("I wouldn't pick Task A; I'd choose Task B instead of Task A."), B},
+		{"first cue of its sentence", en, resp("I'd pick Task A because I prefer it to Task B."), A},
 		{"french cue", fr, resp("Entre la Tâche A et la Tâche B, je choisirais la Tâche B."), B},
 		{"spanish cue", es, resp("Entre la Tarea 1 y la Tarea 2, elijo la Tarea 1."), A},
 		// XML: only the tag content counts.

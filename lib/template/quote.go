@@ -13,9 +13,9 @@ import (
 // post-task kinds, a completion) before applying the reading rules, so what
 // a task says never counts as what the model answers.
 //
-// Words are compared as tokens: maximal runs of letters and digits, folded
-// (case and accents), so punctuation and capitals may differ. A span is a
-// quotation when it is
+// Words are compared as tokens: maximal runs of letters, digits and
+// combining marks, folded (case and accents), so punctuation, spacing and
+// capitals may differ. A span is a quotation when it is
 //   - the whole token sequence of a task text of at least wholeQuoteMin
 //     tokens (shorter texts cannot be told apart from the model's own
 //     words);
@@ -29,7 +29,11 @@ import (
 // A span never cuts a label or option in two: one that starts or ends
 // inside a mention is shortened to leave the mention whole ("... I choose
 // Task" quoted, then "A" of the reply's "Task A"), and dropped if that
-// leaves it too short.
+// leaves it too short. Blanking turns every byte of a span into a space
+// except line breaks, so offsets, lines and the reply around it are as they
+// were. Long runs are found by 64-bit hashes of their tokens; a collision
+// could blank a run that is not a quotation, with odds far below any
+// study's size.
 const (
 	wholeQuoteMin  = 4
 	markedQuoteMin = 3
