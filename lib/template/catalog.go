@@ -63,10 +63,13 @@ type parserFile struct {
 	AnswerMarkers []string `yaml:"answer_markers"`
 	MarkerLinks   []string `yaml:"marker_links"`
 	ChoiceCues    []string `yaml:"choice_cues"`
-	RatingCues    []string `yaml:"rating_cues"`
-	Negations     []string `yaml:"negations"`
-	RangeLinks    []string `yaml:"range_links"`
-	OutOf         []string `yaml:"out_of"`
+	// NotNegations are phrases that hold a negation but negate nothing after
+	// them ("no doubt", "no question", "sin duda"); optional.
+	NotNegations []string `yaml:"not_negations"`
+	RatingCues   []string `yaml:"rating_cues"`
+	Negations    []string `yaml:"negations"`
+	RangeLinks   []string `yaml:"range_links"`
+	OutOf        []string `yaml:"out_of"`
 }
 
 type phrasingFile struct {

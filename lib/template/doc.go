@@ -80,7 +80,9 @@
 // and everything else is unparseable with the raw text kept. Negation is
 // read: a negated label ("Not Task A", "I wouldn't choose Task A") stands
 // for the other label; a negated option ("It was not good", "No es bueno")
-// is no answer, also on two-option scales. Numbers keep their sign ("-3" is
+// is no answer, also on two-option scales. A negation is one of the three
+// words before a label or option in its clause; the catalog's optional
+// not_negations list names phrases that only look negated ("no doubt"). Numbers keep their sign ("-3" is
 // outside any scale). Ratings map to Score = 1 - Option/(len(Options)-1), 1
 // best. The parsers never panic (fuzzed by FuzzParseChoice and
 // FuzzParseRating), and inserting a task's own text before a reply's answer

@@ -3,7 +3,9 @@ package template
 import (
 	"testing"
 
+	"github.com/prefscope/prefscope/data"
 	"github.com/prefscope/prefscope/lib/model"
+	"go.yaml.in/yaml/v3"
 )
 
 // hostileCase is one reply the parsers used to misread (issue 9 item 7),
@@ -130,4 +132,70 @@ func TestParseHostileReplies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNotNegations checks the catalog's optional not_negations list:
+// phrases that hold a negation word but negate nothing after them.
+func TestNotNegations(t *testing.T) {
+	b, err := data.TemplatesFS.ReadFile("templates/catalog.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		t.Fatal(err)
+	}
+	// Add not_negations to the first language's parser lists.
+	langs := mapValue(t, root.Content[0], "languages")
+	parser := mapValue(t, langs.Content[0], "parser")
+	var list yaml.Node
+	if err := yaml.Unmarshal([]byte(`["no doubt", "no question"]`), &list); err != nil {
+		t.Fatal(err)
+	}
+	parser.Content = append(parser.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "not_negations"}, list.Content[0])
+	out, err := yaml.Marshal(&root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseCatalog("not_negations test catalog", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := mustDefault(t)
+	for _, tc := range []struct {
+		reply                 string
+		withList, withoutList int
+	}{
+		{"There is no doubt that Task A is the one.", 0, 1},
+		{"No question about it: Task B is the one.", 1, 1},
+		{"Not Task A, no doubt.", 1, 1},
+		{"There is no question that I would not choose Task A.", 1, 1},
+	} {
+		for _, cat := range []struct {
+			c    *Catalog
+			want int
+		}{{c, tc.withList}, {def, tc.withoutList}} {
+			tp := cat.c.base(PreRevealed, "")
+			tp.Fields.Phrasing, tp.Fields.Language, tp.Fields.ResponseFormat = cat.c.Phrasings(PreRevealed)[0], "en", FormatPlain
+			p, err := cat.c.RenderChoice(tp, "Write a haiku.", "Sort a list.")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ParseChoice(p, resp(tc.reply)); got.Outcome != OutcomeChoice || got.Choice != cat.want {
+				t.Errorf("%s: %q read as %+v, want choice %d", cat.c.path, tc.reply, got, cat.want)
+			}
+		}
+	}
+}
+
+// mapValue returns the value of key in a YAML mapping node.
+func mapValue(t *testing.T, n *yaml.Node, key string) *yaml.Node {
+	t.Helper()
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	t.Fatalf("no key %s", key)
+	return nil
 }

@@ -15,8 +15,8 @@ import (
 // lexicon is the parsers' word lists, merged over the catalog's languages
 // (a model may answer a French prompt in English) and normalised.
 type lexicon struct {
-	refusals, notRefusals, markers, markerLinks, choiceCues, ratingCues, negations, rangeLinks, outOf []string
-	labelWords                                                                                        []string
+	refusals, notRefusals, markers, markerLinks, choiceCues, ratingCues, negations, notNegations, rangeLinks, outOf []string
+	labelWords                                                                                                      []string
 	// scales maps a scale id to, per option index, the option in every language.
 	scales map[string][][]string
 }
@@ -40,6 +40,7 @@ func (c *Catalog) buildLexicon() *lexicon {
 		add(&lx.choiceCues, p.ChoiceCues)
 		add(&lx.ratingCues, p.RatingCues)
 		add(&lx.negations, p.Negations)
+		add(&lx.notNegations, p.NotNegations)
 		add(&lx.rangeLinks, p.RangeLinks)
 		add(&lx.outOf, p.OutOf)
 		add(&lx.labelWords, []string{l.LabelWord, fold(normalize(l.LabelWord))})

@@ -49,14 +49,25 @@ func findAll(text, phrase string) []int {
 	return out
 }
 
-// refuses reports whether text holds a refusal phrase once the phrases
-// that only look like refusals ("i can't wait") are blanked out.
-func (lx *lexicon) refuses(text string) bool {
-	for _, p := range lx.notRefusals {
+// blankPhrases returns text with every whole-word occurrence of the phrases
+// turned into spaces (same offsets).
+func blankPhrases(text string, phrases []string) string {
+	for _, p := range phrases {
 		for _, pos := range findAll(text, p) {
 			text = text[:pos] + strings.Repeat(" ", len(p)) + text[pos+len(p):]
 		}
 	}
+	return text
+}
+
+// negationView is text as negation is looked for in: the phrases that
+// only look negated ("no doubt") blanked out.
+func (lx *lexicon) negationView(text string) string { return blankPhrases(text, lx.notNegations) }
+
+// refuses reports whether text holds a refusal phrase once the phrases
+// that only look like refusals ("i can't wait") are blanked out.
+func (lx *lexicon) refuses(text string) bool {
+	text = blankPhrases(text, lx.notRefusals)
 	for _, p := range lx.refusals {
 		if len(findAll(text, p)) > 0 {
 			return true
@@ -94,10 +105,14 @@ func mentions(text string, cands [][]string, lx *lexicon) []mention {
 	})
 	var out []mention
 	end := 0
+	view := text
+	if lx != nil && len(all) > 0 {
+		view = lx.negationView(text)
+	}
 	for _, m := range all {
 		if m.pos >= end {
 			if lx != nil {
-				m.neg = negatedBefore(text, m.pos, lx)
+				m.neg = negatedBefore(view, m.pos, lx)
 			}
 			out = append(out, m)
 			end = m.end
@@ -275,9 +290,10 @@ func negated(text string, pos, end int, lx *lexicon) bool {
 // cueEnds returns the end offsets of non-negated cues, in text order.
 func cueEnds(text string, cues []string, lx *lexicon) []int {
 	var out []int
+	view := lx.negationView(text)
 	for _, c := range cues {
 		for _, pos := range findAll(text, c) {
-			if !negated(text, pos, pos+len(c), lx) {
+			if !negated(view, pos, pos+len(c), lx) {
 				out = append(out, pos+len(c))
 			}
 		}

@@ -42,6 +42,7 @@ func signBefore(text string, i int) bool {
 func numbers(text string, lx *lexicon) []number {
 	isDigit := func(b byte) bool { return b >= '0' && b <= '9' }
 	var out []number
+	view := lx.negationView(text)
 	for i := 0; i < len(text); {
 		if !isDigit(text[i]) {
 			i++
@@ -73,7 +74,7 @@ func numbers(text string, lx *lexicon) []number {
 		}
 		if !decimal && !letter && j-i <= 6 {
 			v, _ := strconv.Atoi(text[i:j])
-			out = append(out, number{pos: pos, end: j, val: sign * v, neg: negatedBefore(text, pos, lx)})
+			out = append(out, number{pos: pos, end: j, val: sign * v, neg: negatedBefore(view, pos, lx)})
 		}
 		i = j
 	}
