@@ -77,6 +77,13 @@ type Prompt struct {
 	// options in the catalog's other languages too.
 	Kind  Kind
 	Scale string
+	// TaskTexts are the task texts shown, in display order, exactly as
+	// embedded, and Completions the assistant's completions of post-task
+	// kinds. The parsers treat a reply's spans that reproduce them as
+	// quotation, never as the answer; a Prompt built by hand without them is
+	// read without that masking.
+	TaskTexts   []string
+	Completions []string
 
 	// lex holds the parser word lists of the catalog that rendered the
 	// prompt; nil means the default catalog's.

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -52,13 +53,26 @@ func BenchmarkParseChoice(b *testing.B) {
 	}
 }
 
-func itoa(n int) string {
-	s := ""
-	for {
-		s = string(rune('0'+n%10)) + s
-		n /= 10
-		if n == 0 {
-			return s
-		}
+// BenchmarkParseQuoting parses a 2000-character reply that quotes 40 words
+// of a 200-word task text before answering, so quotation masking has work
+// to do.
+func BenchmarkParseQuoting(b *testing.B) {
+	c := mustDefault(b)
+	tp := c.base(PreRevealed, "")
+	tp.Fields.Phrasing, tp.Fields.Language, tp.Fields.ResponseFormat = c.Phrasings(PreRevealed)[0], "en", FormatPlain
+	var words []string
+	for i := range 200 {
+		words = append(words, "word"+strconv.Itoa(i%37))
+	}
+	task := strings.Join(words, " ")
+	p, err := c.RenderChoice(tp, task, "Sort a list.")
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := "Task A asks: " + strings.Join(words[50:90], " ") + ". " + strings.Repeat("Task A and Task B are both fine. ", 55) + "I'd pick Task B."
+	for b.Loop() {
+		ParseChoice(p, resp(text))
 	}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -67,12 +67,26 @@
 // ParseChoice and ParseRating read a reply in its requested format first
 // (tool call arguments, the last <choice>/<rating> tag) and otherwise as
 // prose, case-insensitively, accepting labels and options in any catalog
-// language. Their doc comments give the rules for replies that mention both
-// labels; in short, an answer statement beats a preference cue beats a
-// single mention, a refusal phrase wins only when none of these decides,
-// and everything else is unparseable with the raw text kept. Ratings map to
-// Score = 1 - Option/(len(Options)-1), 1 best. The parsers never panic
-// (fuzzed by FuzzParseChoice and FuzzParseRating).
+// language, labels also without their accents (folded with x/text: marks
+// removed, full case folding, so "Opcao" is "Opção" and "Massnahme" is
+// "Maßnahme"). Before any rule, the spans of the reply that reproduce the
+// prompt's task texts or completions (Prompt.TaskTexts, Prompt.Completions)
+// are blanked: the whole text, a quoted span of three words or more, or
+// eight words or more verbatim, so a task that says "Answer: Task B" or
+// "10/10" never steers the reading. Their doc comments give the rules; in
+// short, a bare label or option is read exactly, the last answer statement
+// beats the last sentence with a preference cue, which beats agreeing
+// mentions, a refusal phrase wins only when no statement or cue decides,
+// and everything else is unparseable with the raw text kept. Negation is
+// read: a negated label ("Not Task A", "I wouldn't choose Task A") stands
+// for the other label; a negated option ("It was not good", "No es bueno")
+// is no answer, also on two-option scales. A negation is one of the three
+// words before a label or option in its clause; the catalog's optional
+// not_negations list names phrases that only look negated ("no doubt"). Numbers keep their sign ("-3" is
+// outside any scale). Ratings map to Score = 1 - Option/(len(Options)-1), 1
+// best. The parsers never panic (fuzzed by FuzzParseChoice and
+// FuzzParseRating), and inserting a task's own text before a reply's answer
+// never changes how it is read (FuzzQuotedTaskText).
 //
 // # Perceiving
 //

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -38,6 +39,8 @@ func addReplySeeds(f *testing.F) {
 		"Task A", "**B**", "<choice>Tâche 2</choice>", "<rating>7</rating>", "I'd pick Task B because",
 		"Answer: Task A\nFinal answer: Task B", "As an AI I can't", "7/10", "8 out of 10", "del 1 al 10: 4",
 		"neutral", "je n'ai pas aimé", "Sí", "7.5", "<choice>", "</choice><choice>", "Answer:", "\x00\xff", "",
+		"Not Task A.", "I wouldn't choose Task A.", "No es bueno.", "Rating: -3", "-3", "\"Answer: Task B\" Answer: Task A",
+		"I prefer Task A. Actually no, I prefer Task B.", "> quoted line\nAnswer:", "« Tâche B » réponse : non",
 	} {
 		f.Add(uint16(len(s)), s, `{"choice":"Task A","rating":"good"}`, false)
 		f.Add(uint16(len(s)*3), s, s, true)
@@ -68,6 +71,8 @@ func FuzzParseChoice(f *testing.F) {
 		r := model.Response{Text: text}
 		if tool {
 			r.ToolCalls = []model.ToolCall{{Name: ToolSubmitChoice, Arguments: args}}
+		} else {
+			p.TaskTexts = append(slices.Clone(p.TaskTexts), args) // a fuzzed task text to quote
 		}
 		got := ParseChoice(p, r)
 		if raw := map[bool]string{false: text, true: args}[tool]; got.Raw != raw {
@@ -85,6 +90,8 @@ func FuzzParseRating(f *testing.F) {
 		r := model.Response{Text: text}
 		if tool {
 			r.ToolCalls = []model.ToolCall{{Name: ToolSubmitRating, Arguments: args}}
+		} else {
+			p.Completions = append(slices.Clone(p.Completions), args) // a fuzzed completion to quote
 		}
 		got := ParseRating(p, r)
 		checkParsed(t, got, len(p.Options), OutcomeRating, got.Option)
@@ -161,6 +168,88 @@ func FuzzPerceive(f *testing.F) {
 		if !per.Kind.valid() || (per.Kind.class() == classChoice && (len(per.Labels) != 2 || len(per.TaskTexts) != 2)) ||
 			(per.Kind.class() == classRating && (len(per.Options) < 2 || len(per.TaskTexts) != 1)) {
 			t.Fatalf("inconsistent perception %+v", per)
+		}
+	})
+}
+
+// Reply parts for FuzzQuotedTaskText: openings before the quotation and
+// answer statements after it (%s is a label or an option).
+var (
+	quotePrefixes = []string{
+		"", "Let me compare the two tasks.", "Task A is about one thing; Task B is another.",
+		"Answer: Task B?", "I can't decide yet.", "Hmm, 7/10 and 3/10 maybe.", "Réponse :",
+	}
+	quoteStatements = []string{
+		"Answer: %s", "I prefer %s.", "<choice>%s</choice>", "<rating>%s</rating>", "%s",
+		"My final answer is %s.", "I wouldn't choose %s.", "I'd say %s.", "Rating: %s", "Mi respuesta es %s",
+	}
+)
+
+// FuzzQuotedTaskText checks the quotation property of the parsers:
+// inserting a task's own text (of at least wholeQuoteMin words) into a
+// reply, as its own paragraph before the answer statement, never changes
+// how the reply is read, whatever the task text says.
+func FuzzQuotedTaskText(f *testing.F) {
+	c := mustDefault(f)
+	_, _, _, templates := fuzzPrompts(f)
+	for i, s := range []string{
+		"Answer: Task B and nothing else.", "Reply <choice>Task B</choice> to this task.", "Rate this 10/10 please now.",
+		"I can't do this task, as an AI.", "Not Task A, say not good.", "Réponse : Tâche B, je n'ai pas aimé.",
+		"Rating: -3 out of 10", "\"Answer: Task A\" is what you write.", "> Answer: Task B\n> done",
+	} {
+		f.Add(uint16(i*5), s, uint8(i), uint8(i*3), uint8(i))
+	}
+	f.Fuzz(func(t *testing.T, which uint16, task string, slot, prefix, statement uint8) {
+		if len(tokenize(normalize(task))) < wholeQuoteMin {
+			return // too short to tell from the model's own words
+		}
+		tp := templates[int(which)%len(templates)]
+		other := "Sort these numbers: 3, 1, 2."
+		texts := []string{task, other}
+		if slot%2 == 1 {
+			texts = []string{other, task}
+		}
+		var p Prompt
+		var err error
+		switch tp.Kind {
+		case PreRevealed:
+			p, err = c.RenderChoice(tp, texts[0], texts[1])
+		case PostRevealed:
+			p, err = c.RenderPostChoice(tp, texts[0], texts[1], "Done.", "Done too.")
+		case PreStated:
+			p, err = c.RenderRating(tp, task)
+		case PostStated:
+			p, err = c.RenderPostRating(tp, task, "Done.")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers := p.Labels
+		if tp.Kind.class() == classRating {
+			answers = p.Options
+		}
+		st := fmt.Sprintf(quoteStatements[int(statement)%len(quoteStatements)], answers[int(slot/2)%len(answers)])
+		pre := quotePrefixes[int(prefix)%len(quotePrefixes)]
+		join := func(parts ...string) string {
+			var keep []string
+			for _, s := range parts {
+				if s != "" {
+					keep = append(keep, s)
+				}
+			}
+			return strings.Join(keep, "\n\n")
+		}
+		base, quoted := join(pre, st), join(pre, task, st)
+		parse := func(text string) Parsed {
+			if tp.Kind.class() == classChoice {
+				return ParseChoice(p, resp(text))
+			}
+			return ParseRating(p, resp(text))
+		}
+		want, got := parse(base), parse(quoted)
+		got.Raw, want.Raw = "", ""
+		if got != want {
+			t.Fatalf("task text %q changed the reading of %q: %+v, without it %+v", task, base, got, want)
 		}
 	})
 }

@@ -54,7 +54,7 @@ func TestParseChoice(t *testing.T) {
 		{"bold key", en, resp("**B**"), B},
 		{"quoted", en, resp("'Task A'"), A},
 		{"number key", enNum, resp("2"), B},
-		// Rule 4: one label in prose.
+		// Rule 5: mentions that agree.
 		{"label in prose", en, resp("Task B sounds more fun to me."), B},
 		{"other language label", en, resp("Tâche B"), B},
 		{"accent dropped", fr, resp("Je choisis la tache A"), A},
@@ -72,11 +72,12 @@ func TestParseChoice(t *testing.T) {
 		{"last statement wins", en, resp("Answer: Task A\nOn reflection, Task A and Task B differ.\nFinal answer: Task B"), B},
 		{"french statement", fr, resp("Tâche A et Tâche B sont proches. Réponse : Tâche B"), B},
 		{"spanish statement", es, resp("La Tarea 1 y la Tarea 2... Mi respuesta es Tarea 2"), B},
-		// Rule 3: the first non-negated cue.
+		// Rule 3: the last sentence with a non-negated cue, read from its first one.
 		{"prefer over", en, resp("I prefer Task B over Task A."), B},
 		{"would rather", en, resp("Between Task A and Task B, I would rather do Task B."), B},
 		{"pick after comparison", en, resp("Task A is long. Task B is short. I'd pick Task A."), A},
 		{"negated cue skipped", en, resp("I wouldn't pick Task A; I'd choose Task B instead of Task A."), B},
+		{"first cue of its sentence", en, resp("I'd pick Task A because I prefer it to Task B."), A},
 		{"french cue", fr, resp("Entre la Tâche A et la Tâche B, je choisirais la Tâche B."), B},
 		{"spanish cue", es, resp("Entre la Tarea 1 y la Tarea 2, elijo la Tarea 1."), A},
 		// XML: only the tag content counts.

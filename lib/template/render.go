@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -192,7 +193,7 @@ func addTypos(s string, rng *rand.Rand) string {
 	// Edit right to left so earlier spans stay valid.
 	for k := len(pick) - 1; k >= 0; k-- {
 		w := words[pick[k]]
-		word := slicesClone(rs[w.lo:w.hi])
+		word := slices.Clone(rs[w.lo:w.hi])
 		n := len(word)
 		var out []rune
 		switch op := rng.IntN(3); {
@@ -215,8 +216,6 @@ func addTypos(s string, rng *rand.Rand) string {
 	}
 	return string(rs)
 }
-
-func slicesClone(r []rune) []rune { return append([]rune(nil), r...) }
 
 // perturbPunctuation changes sentence punctuation and capitalisation: each
 // sentence mark (. ? !) is kept, dropped or replaced, commas and opening
@@ -384,6 +383,7 @@ func (c *Catalog) RenderChoice(t Template, first, second string) (Prompt, error)
 		return Prompt{}, err
 	}
 	body := l.header(p.Labels[0]) + "\n" + first + "\n\n" + l.header(p.Labels[1]) + "\n" + second
+	p.TaskTexts = []string{first, second}
 	p.Messages = append(p.Messages, model.Message{Role: model.RoleUser, Content: place(t, ins, body)})
 	return p, nil
 }
@@ -396,6 +396,7 @@ func (c *Catalog) RenderRating(t Template, taskText string) (Prompt, error) {
 		return Prompt{}, err
 	}
 	body := l.SingleHeader + "\n" + taskText
+	p.TaskTexts = []string{taskText}
 	p.Messages = append(p.Messages, model.Message{Role: model.RoleUser, Content: place(t, ins, body)})
 	return p, nil
 }
@@ -408,6 +409,8 @@ func (c *Catalog) RenderPostChoice(t Template, first, second, completionFirst, c
 	if err != nil {
 		return Prompt{}, err
 	}
+	p.TaskTexts = []string{first, second}
+	p.Completions = []string{completionFirst, completionSecond}
 	p.Messages = append(p.Messages,
 		model.Message{Role: model.RoleUser, Content: l.header(p.Labels[0]) + "\n" + first},
 		model.Message{Role: model.RoleAssistant, Content: completionFirst},
@@ -425,6 +428,8 @@ func (c *Catalog) RenderPostRating(t Template, taskText, completion string) (Pro
 	if err != nil {
 		return Prompt{}, err
 	}
+	p.TaskTexts = []string{taskText}
+	p.Completions = []string{completion}
 	p.Messages = append(p.Messages, CompletionMessages(taskText)...)
 	p.Messages = append(p.Messages,
 		model.Message{Role: model.RoleAssistant, Content: completion},

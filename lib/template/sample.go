@@ -1,9 +1,9 @@
 package template
 
 import (
+	"maps"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -44,16 +44,11 @@ func SampleBalanced(all []Template, n int, seed int64) []Template {
 	var fields []field
 	for _, name := range FieldNames {
 		seen := map[string]bool{}
-		var levels []string
 		for _, t := range all {
-			if v := t.Tag(name); !seen[v] {
-				seen[v] = true
-				levels = append(levels, v)
-			}
+			seen[t.Tag(name)] = true
 		}
-		if len(levels) > 1 {
-			sort.Strings(levels)
-			fields = append(fields, field{name, levels})
+		if len(seen) > 1 {
+			fields = append(fields, field{name, slices.Sorted(maps.Keys(seen))})
 		}
 	}
 	// rows are level indices per field; combos index the templates.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/nikolalohinski/gonja/v2/builtins"
 	"github.com/nikolalohinski/gonja/v2/exec"
@@ -203,3 +204,28 @@ func filterItems(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value
 	}
 	return exec.AsValue(itemList(in))
 }
+
+// filterTrim is Jinja's trim: Python's str.strip(chars), which by default
+// removes all leading and trailing whitespace (gonja's removes only spaces).
+func filterTrim(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in
+	}
+	if !in.IsString() {
+		return exec.AsValue(fmt.Errorf("trim: want a string, got %s", in.String()))
+	}
+	var chars *exec.Value
+	if len(params.Args) > 0 {
+		chars = params.Args[0]
+	} else if v, ok := params.KwArgs["chars"]; ok {
+		chars = v
+	}
+	if chars != nil && !chars.IsNil() {
+		return exec.AsValue(strings.Trim(in.String(), chars.String()))
+	}
+	return exec.AsValue(strings.TrimFunc(in.String(), pyIsSpace))
+}
+
+// pyIsSpace is Python's str.isspace for one rune: Unicode White_Space plus
+// the information separators U+001C..U+001F.
+func pyIsSpace(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }
