@@ -35,6 +35,8 @@ var hostileCases = []hostileCase{
 	{"french ne choisirais pas", "fr", LabelsLetter, "", nil, "Je ne choisirais pas la Tâche A.", 1},
 	{"spanish no elegiría", "es", LabelsNumber, "", nil, "No elegiría la Tarea 1.", 1},
 	{"label, not the other", "en", LabelsLetter, "", nil, "Task A, not Task B.", 0},
+	{"spanish no me es posible", "es", LabelsLetter, "", nil, "No me es posible tomar esa decisión.", wantRefusal},
+	{"no doubt is not a negation", "en", LabelsLetter, "", nil, "There is no doubt that Task A is the one I prefer.", 0},
 	{"answer not label", "en", LabelsLetter, "", nil, "Task A and Task B are close.\nAnswer: not Task B", 0},
 	// Negation of an option: no answer.
 	{"not good", "en", "", "good_neutral_bad", nil, "It was not good.", wantUnparseable},
@@ -145,23 +147,29 @@ func TestNotNegations(t *testing.T) {
 	if err := yaml.Unmarshal(b, &root); err != nil {
 		t.Fatal(err)
 	}
-	// Add not_negations to the first language's parser lists.
+	// The default catalog lists not_negations for English; a copy without
+	// the list shows what it changes.
 	langs := mapValue(t, root.Content[0], "languages")
 	parser := mapValue(t, langs.Content[0], "parser")
-	var list yaml.Node
-	if err := yaml.Unmarshal([]byte(`["no doubt", "no question"]`), &list); err != nil {
-		t.Fatal(err)
+	kept := parser.Content[:0]
+	for i := 0; i+1 < len(parser.Content); i += 2 {
+		if parser.Content[i].Value != "not_negations" {
+			kept = append(kept, parser.Content[i], parser.Content[i+1])
+		}
 	}
-	parser.Content = append(parser.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "not_negations"}, list.Content[0])
+	if len(kept) == len(parser.Content) {
+		t.Fatal("the default catalog's first language lists no not_negations")
+	}
+	parser.Content = kept
 	out, err := yaml.Marshal(&root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := ParseCatalog("not_negations test catalog", out)
+	without, err := ParseCatalog("catalog without not_negations", out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	def := mustDefault(t)
+	c := mustDefault(t)
 	for _, tc := range []struct {
 		reply                 string
 		withList, withoutList int
@@ -174,7 +182,7 @@ func TestNotNegations(t *testing.T) {
 		for _, cat := range []struct {
 			c    *Catalog
 			want int
-		}{{c, tc.withList}, {def, tc.withoutList}} {
+		}{{c, tc.withList}, {without, tc.withoutList}} {
 			tp := cat.c.base(PreRevealed, "")
 			tp.Fields.Phrasing, tp.Fields.Language, tp.Fields.ResponseFormat = cat.c.Phrasings(PreRevealed)[0], "en", FormatPlain
 			p, err := cat.c.RenderChoice(tp, "Write a haiku.", "Sort a list.")
