@@ -78,7 +78,7 @@ func (c *CompletionCache) Len() int {
 }
 
 // Get returns the cached completion for k or asks m for it.
-func (c *CompletionCache) Get(ctx context.Context, m model.Model, k CompletionKey, taskText string, retry func(context.Context, func() error) (int, error)) (string, error) {
+func (c *CompletionCache) Get(ctx context.Context, m model.Model, k CompletionKey, taskText string, retry func(context.Context, func() (int, error)) (int, error)) (string, error) {
 	for {
 		c.mu.Lock()
 		if text, ok := c.entries[k]; ok {
@@ -107,13 +107,13 @@ func (c *CompletionCache) Get(ctx context.Context, m model.Model, k CompletionKe
 	}
 }
 
-func (c *CompletionCache) fetch(ctx context.Context, m model.Model, k CompletionKey, taskText string, retry func(context.Context, func() error) (int, error)) (string, error) {
+func (c *CompletionCache) fetch(ctx context.Context, m model.Model, k CompletionKey, taskText string, retry func(context.Context, func() (int, error)) (int, error)) (string, error) {
 	req := model.Request{Messages: template.CompletionMessages(taskText), Temperature: k.Temperature, MaxTokens: k.MaxTokens, Seed: k.Seed}
 	var resp model.Response
-	_, err := retry(ctx, func() error {
+	_, err := retry(ctx, func() (int, error) {
 		var err error
 		resp, err = m.Chat(ctx, req)
-		return err
+		return resp.Attempts, err
 	})
 	if err != nil {
 		return "", fmt.Errorf("completing task %s (seed %d): %w", k.Task, k.Seed, err)

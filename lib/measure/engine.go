@@ -202,7 +202,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 			// Cancelled: the call is simply not done; resume will redo it.
 		case res.err != nil:
 			sum.Failed++
-			if err := errLog.Append(map[string]any{"key": res.c.key, "error": res.err.Error(), "time": time.Now().UTC().Format(time.RFC3339)}); err != nil && firstErr == nil {
+			if err := errLog.Append(map[string]any{"key": res.c.key, "error": res.err.Error(), "attempts": res.rec.Attempts, "retryable": model.Retryable(res.err), "time": time.Now().UTC().Format(time.RFC3339)}); err != nil && firstErr == nil {
 				firstErr = err
 				cancel()
 			}
@@ -323,6 +323,7 @@ func (e *Engine) prepare(ctx context.Context, cfg RunConfig, c call, cache *Comp
 func finish(pc prepared, resp model.Response) (Record, error) {
 	rec, p := pc.rec, pc.prompt
 	rec.Raw, rec.ToolCalls, rec.FinishReason = resp.Text, resp.ToolCalls, resp.FinishReason
+	rec.PromptTokens, rec.CompletionTokens = resp.PromptTokens, resp.CompletionTokens
 	switch rec.Kind {
 	case template.PreRevealed, template.PostRevealed:
 		parsed := template.ParseChoice(p, resp)
@@ -353,10 +354,10 @@ func (e *Engine) do(ctx context.Context, cfg RunConfig, c call, cache *Completio
 	}
 	start := time.Now()
 	var resp model.Response
-	pc.rec.Attempts, err = e.retry(ctx, func() error {
+	pc.rec.Attempts, err = e.retry(ctx, func() (int, error) {
 		var err error
 		resp, err = e.Model.Chat(ctx, pc.req)
-		return err
+		return resp.Attempts, err
 	})
 	pc.rec.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if err != nil {
@@ -389,13 +390,13 @@ func (e *Engine) doBatch(ctx context.Context, bm model.BatchModel, cfg RunConfig
 	}
 	start := time.Now()
 	var resps []model.Response
-	attempts, err := e.retry(ctx, func() error {
+	attempts, err := e.retry(ctx, func() (int, error) {
 		var err error
 		resps, err = bm.ChatBatch(ctx, reqs)
 		if err == nil && len(resps) != len(reqs) {
 			err = fmt.Errorf("model returned %d replies for %d requests", len(resps), len(reqs))
 		}
-		return err
+		return 0, err
 	})
 	latency := float64(time.Since(start).Microseconds()) / 1000
 	for k, pc := range pcs {
@@ -410,9 +411,12 @@ func (e *Engine) doBatch(ctx context.Context, bm model.BatchModel, cfg RunConfig
 	return recs, errs
 }
 
-// retry runs f until it succeeds, the context ends, or retries run out,
-// doubling the delay each time. It returns the number of attempts.
-func (e *Engine) retry(ctx context.Context, f func() error) (int, error) {
+// retry runs f until it succeeds, fails with an error a retry cannot help
+// (model.Retryable: a bad request, or a model that already retried and gave
+// up), the context ends, or retries run out, doubling the delay each time
+// (or waiting what the error asks, up to a minute). f returns the requests
+// the model sent (0: one); retry returns them all.
+func (e *Engine) retry(ctx context.Context, f func() (int, error)) (int, error) {
 	retries := e.Retries
 	if retries <= 0 {
 		retries = 3
@@ -421,18 +425,21 @@ func (e *Engine) retry(ctx context.Context, f func() error) (int, error) {
 	if delay <= 0 {
 		delay = 200 * time.Millisecond
 	}
-	var err error
+	sent := 0
 	for attempt := 1; ; attempt++ {
-		if err = f(); err == nil {
-			return attempt, nil
+		n, err := f()
+		if err == nil {
+			return sent + max(n, 1), nil
 		}
-		if ctx.Err() != nil || attempt > retries {
-			return attempt, err
+		sent += model.Attempts(err)
+		if ctx.Err() != nil || attempt > retries || !model.Retryable(err) {
+			return sent, err
 		}
+		wait := max(delay, min(model.RetryAfter(err), time.Minute))
 		select {
-		case <-time.After(delay):
+		case <-time.After(wait):
 		case <-ctx.Done():
-			return attempt, ctx.Err()
+			return sent, ctx.Err()
 		}
 		delay *= 2
 	}

@@ -27,6 +27,9 @@ type countingModel struct {
 	calls       atomic.Int64
 	failFirst   int // fail this many attempts of every request
 	failAlways  string
+	// giveUp makes failAlways errors permanent, as from a model that
+	// retried 5 times itself.
+	giveUp bool
 	mu          sync.Mutex
 	attempts    map[string]int
 	tasks       map[string]bool
@@ -39,6 +42,9 @@ func (c *countingModel) Chat(ctx context.Context, req model.Request) (model.Resp
 		c.completions.Add(1)
 	}
 	if c.failAlways != "" && strings.Contains(last, c.failAlways) {
+		if c.giveUp {
+			return model.Response{}, &model.Error{Err: errors.New("server fault: 503 (gave up)"), Attempts: 5}
+		}
 		return model.Response{}, errors.New("server fault: 503")
 	}
 	if c.failFirst > 0 {
@@ -165,6 +171,25 @@ func TestEngineRetriesAndLogsFailures(t *testing.T) {
 	again, err := eng.Run(context.Background(), dir, cfg)
 	if err != nil || again.Done != 3 || again.Cached != 6 {
 		t.Fatalf("resume %+v, %v", again, err)
+	}
+}
+
+func TestEngineRecordsPermanentErrorsAtOnce(t *testing.T) {
+	m, cat, _, byID := setup(t)
+	m.failAlways, m.giveUp = byID["math_002"].Prompt[:30], true
+	tp := cat.Generate(template.PreStated, "1-5")[0]
+	cfg := RunConfig{Part: "r", Template: tp, Tasks: []string{"math_001", "math_002"}, Samples: 3, Temperature: 1, Seed: 1}
+	eng := &Engine{Model: m, Catalog: cat, Tasks: byID, Retries: 3, RetryDelay: time.Millisecond}
+	sum, err := eng.Run(context.Background(), t.TempDir(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Done != 3 || sum.Failed != 3 || m.calls.Load() != 6 {
+		t.Fatalf("summary %+v after %d calls, want 3 done, 3 failed, 6 calls (no retry of a permanent error)", sum, m.calls.Load())
+	}
+	b, _ := os.ReadFile(filepath.Join(sum.Dir, "errors.jsonl"))
+	if strings.Count(string(b), `"attempts":5`) != 3 || strings.Count(string(b), `"retryable":false`) != 3 {
+		t.Errorf("errors.jsonl should give the model's 5 attempts and retryable false for each failure:\n%s", b)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -29,10 +30,32 @@ type ModelSpec struct {
 	Seed int64 `json:"seed,omitempty" yaml:"seed,omitempty"`
 	// Path is a local Hugging Face snapshot directory (llama).
 	Path string `json:"path,omitempty" yaml:"path,omitempty"`
-	// BaseURL and Name select a served model (openai); the API key comes
-	// from the environment, never from the study file.
-	BaseURL string `json:"base_url,omitempty" yaml:"base_url,omitempty"`
-	Name    string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Name selects a served model (openai).
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Serving says where and how to reach a served model. It is not part
+	// of a run's identity (json "-"): moving the server, adding servers or
+	// changing a timeout resumes the same runs.
+	Serving `json:"-" yaml:",inline"`
+}
+
+// Serving is how a served model (openai) is reached. The API key comes
+// from the environment variable APIKeyEnv names, never from a study file.
+type Serving struct {
+	// BaseURL is one server's API root; BaseURLs several, used together.
+	BaseURL   string   `yaml:"base_url,omitempty"`
+	BaseURLs  []string `yaml:"base_urls,omitempty,flow"`
+	APIKeyEnv string   `yaml:"api_key_env,omitempty"`
+	// AttemptTimeout bounds one request, CallTimeout a call with its
+	// retries ("90s", "10m"); MaxRetries counts retries after the first.
+	AttemptTimeout time.Duration `yaml:"attempt_timeout,omitempty"`
+	CallTimeout    time.Duration `yaml:"call_timeout,omitempty"`
+	MaxRetries     int           `yaml:"max_retries,omitempty"`
+	MaxRetryAfter  time.Duration `yaml:"max_retry_after,omitempty"`
+	// Min/MaxConcurrency bound each server's adaptive limit on requests
+	// in flight; the study's concurrency bounds them all together.
+	MinConcurrency int   `yaml:"min_concurrency,omitempty"`
+	MaxConcurrency int   `yaml:"max_concurrency,omitempty"`
+	MaxReplyBytes  int64 `yaml:"max_reply_bytes,omitempty"`
 }
 
 // RunConfig fully determines a run; its hash is the run id.
@@ -134,7 +157,11 @@ type Record struct {
 	Score     *float64 `json:"score,omitempty"`
 	Options   []string `json:"options,omitempty"`
 	LatencyMS float64  `json:"latency_ms"`
-	Attempts  int      `json:"attempts"`
+	// Attempts counts the requests sent, the model's own retries included.
+	Attempts int `json:"attempts"`
+	// PromptTokens and CompletionTokens are the usage the model reported.
+	PromptTokens     int `json:"prompt_tokens,omitempty"`
+	CompletionTokens int `json:"completion_tokens,omitempty"`
 }
 
 // Loser is the task of a pairwise choice record that was not chosen.

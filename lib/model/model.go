@@ -69,6 +69,13 @@ type Request struct {
 	// Seed makes sampling reproducible: the same request with the same seed
 	// gets the same reply from models that support it.
 	Seed int64 `json:"seed"`
+	// TopP is nucleus sampling's probability mass; 0 means the model's default.
+	TopP float64 `json:"top_p,omitempty"`
+	// Stop lists strings that end generation.
+	Stop []string `json:"stop,omitempty"`
+	// ToolChoice is "" (the model's default), "auto", "none", "required" or
+	// the name of the one tool the model must call.
+	ToolChoice string `json:"tool_choice,omitempty"`
 }
 
 // FinishReason says why generation stopped.
@@ -89,6 +96,9 @@ type Response struct {
 	// PromptTokens and CompletionTokens are counts when the model reports them.
 	PromptTokens     int `json:"prompt_tokens,omitempty"`
 	CompletionTokens int `json:"completion_tokens,omitempty"`
+	// Attempts is how many requests the model sent for this reply, retries
+	// included; 0 means one.
+	Attempts int `json:"attempts,omitempty"`
 }
 
 // Model answers chat requests. Implementations must be safe for concurrent

@@ -1,13 +1,22 @@
-// Package openai is a model.Model for any OpenAI-compatible chat-completions
-// server (vLLM, SGLang, llama.cpp server, Ollama, hosted APIs), for
-// measurement at scale. Activations always come from local weights
-// (lib/model/llama), never from a server.
+// Package openai is a model.Model for OpenAI-compatible chat-completions
+// servers (vLLM, SGLang, llama.cpp server, Ollama, hosted APIs), one or
+// several at once, for measurement at scale. Activations always come from
+// local weights (lib/model/llama), never from a server.
 //
-// The client bounds requests in flight, retries 429, 5xx, timeouts and
-// connection errors with exponential backoff (honouring Retry-After), and
-// maps tools and tool calls to and from the OpenAI wire format. Client
-// errors (4xx other than 429) are not retried and name the status and the
-// server's message.
+// The client is the one retry layer between a study and a server. It
+// classifies every HTTP outcome once: 408, 409, 429, 5xx, dropped
+// connections, timeouts and mangled replies are retried with capped,
+// jittered exponential backoff (honouring Retry-After up to a cap); other
+// 4xx and oversized replies are not. Once it gives up it returns a
+// permanent model.Error carrying the attempts it made, so callers record
+// the failure instead of retrying on top.
+//
+// Each base URL has its own adaptive concurrency limit (additive increase
+// while latency is steady, multiplicative decrease on timeouts, 5xx, 429
+// and latency growth, which is how a queueing server such as vLLM says it
+// is saturated) and its own circuit breaker (open after repeated faults,
+// then one half-open probe at a time). Requests go to the healthy endpoint
+// with the most room. The API key is redacted from every error and reply.
 package openai
 
 import (
@@ -16,248 +25,309 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/prefscope/prefscope/lib/model"
 )
 
-// Client talks to one served model.
+// Config describes the served model and how hard to push it. Zero fields
+// take the defaults named on them.
+type Config struct {
+	// BaseURLs are the servers' API roots (for example
+	// "http://localhost:8000/v1"); requests spread over the healthy ones.
+	BaseURLs []string
+	// Model is the served model's name.
+	Model string
+	// APIKey is the bearer token, from the environment; it never appears in
+	// an error or a reply.
+	APIKey string
+	// AttemptTimeout bounds one request (default 120s); CallTimeout bounds
+	// a whole call, waiting and retries included (default 10m).
+	AttemptTimeout, CallTimeout time.Duration
+	// MaxRetries after the first attempt (default 4; negative: none).
+	MaxRetries int
+	// Backoff starts at BackoffBase (default 500ms), doubles up to
+	// BackoffMax (default 8s) and is shortened by up to 25% at random.
+	BackoffBase, BackoffMax time.Duration
+	// MaxRetryAfter caps the wait a server may ask for (default 60s); a
+	// longer Retry-After counts as a failed attempt and the normal backoff
+	// applies instead.
+	MaxRetryAfter time.Duration
+	// Min and MaxConcurrency bound each endpoint's adaptive limit (default
+	// 1 and 1024); InitialConcurrency is where it starts (default 8).
+	MinConcurrency, MaxConcurrency, InitialConcurrency int
+	// LatencyTolerance is how far smoothed latency may rise over its
+	// baseline before the limit is cut (default 1.5).
+	LatencyTolerance float64
+	// BreakerFailures consecutive faults open an endpoint's breaker
+	// (default 5) for BreakerCooldown (default 2s, doubling while probes
+	// fail, up to 1m).
+	BreakerFailures int
+	BreakerCooldown time.Duration
+	// MaxReplyBytes bounds a reply body (default 4 MiB).
+	MaxReplyBytes int64
+	// Transport replaces the HTTP transport (tests); the default keeps an
+	// idle connection for every request the limits allow in flight.
+	Transport http.RoundTripper
+}
+
+func (c *Config) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.AttemptTimeout, 120*time.Second)
+	def(&c.CallTimeout, 10*time.Minute)
+	def(&c.BackoffBase, 500*time.Millisecond)
+	def(&c.BackoffMax, 8*time.Second)
+	def(&c.MaxRetryAfter, 60*time.Second)
+	def(&c.BreakerCooldown, 2*time.Second)
+	if c.MaxRetries == 0 {
+		c.MaxRetries = 4
+	}
+	c.MaxRetries = max(c.MaxRetries, 0)
+	if c.MinConcurrency <= 0 {
+		c.MinConcurrency = 1
+	}
+	if c.MaxConcurrency <= 0 {
+		c.MaxConcurrency = 1024
+	}
+	if c.InitialConcurrency <= 0 {
+		c.InitialConcurrency = 8
+	}
+	c.InitialConcurrency = min(max(c.InitialConcurrency, c.MinConcurrency), c.MaxConcurrency)
+	if c.LatencyTolerance <= 1 {
+		c.LatencyTolerance = 1.5
+	}
+	if c.BreakerFailures <= 0 {
+		c.BreakerFailures = 5
+	}
+	if c.MaxReplyBytes <= 0 {
+		c.MaxReplyBytes = 4 << 20
+	}
+}
+
+// ValidateBaseURL checks that u is an absolute http(s) URL, so a typo
+// fails when the study loads rather than after a minute of retries.
+func ValidateBaseURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil {
+		return fmt.Errorf("openai: base URL %q: %w", u, err)
+	}
+	if (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return fmt.Errorf("openai: base URL %q is not an http(s) URL with a host (like http://localhost:8000/v1)", u)
+	}
+	return nil
+}
+
+// Client talks to one served model behind one or more base URLs.
 type Client struct {
-	baseURL    string
-	model      string
-	apiKey     string
-	http       *http.Client
-	sem        chan struct{}
-	maxRetries int
-	backoff    time.Duration
-	maxBackoff time.Duration
+	cfg  Config
+	http *http.Client
+	pool *pool
 }
 
 var _ model.Model = (*Client)(nil)
 
-// Option tunes a Client.
-type Option func(*Client)
-
-// WithAPIKey sets the bearer token (read it from the environment, never
-// from a study file).
-func WithAPIKey(key string) Option { return func(c *Client) { c.apiKey = key } }
-
-// WithConcurrency bounds requests in flight (default 16).
-func WithConcurrency(n int) Option {
-	return func(c *Client) {
-		if n > 0 {
-			c.sem = make(chan struct{}, n)
-		}
+// New checks cfg and returns a client; it makes no request.
+func New(cfg Config) (*Client, error) {
+	if len(cfg.BaseURLs) == 0 {
+		return nil, errors.New("openai: no base URL")
 	}
-}
-
-// WithRetries sets retries after the first attempt (default 5) and the
-// first backoff delay (default 500ms, doubling, capped at 30s).
-func WithRetries(n int, backoff time.Duration) Option {
-	return func(c *Client) { c.maxRetries, c.backoff = n, backoff }
-}
-
-// WithHTTPClient replaces the HTTP client (default: 120 s timeout).
-func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
-
-// New returns a client for modelName served at baseURL (for example
-// "http://localhost:8000/v1").
-func New(baseURL, modelName string, opts ...Option) (*Client, error) {
-	if baseURL == "" {
-		return nil, errors.New("openai: empty base URL")
-	}
-	if modelName == "" {
+	if cfg.Model == "" {
 		return nil, errors.New("openai: empty model name")
 	}
-	c := &Client{
-		baseURL: strings.TrimRight(baseURL, "/"), model: modelName,
-		http: &http.Client{Timeout: 120 * time.Second}, sem: make(chan struct{}, 16),
-		maxRetries: 5, backoff: 500 * time.Millisecond, maxBackoff: 30 * time.Second,
+	if cfg.MinConcurrency > 0 && cfg.MaxConcurrency > 0 && cfg.MinConcurrency > cfg.MaxConcurrency {
+		return nil, fmt.Errorf("openai: min concurrency %d exceeds max concurrency %d", cfg.MinConcurrency, cfg.MaxConcurrency)
 	}
-	for _, o := range opts {
-		o(c)
+	cfg.defaults()
+	var urls []string
+	for _, u := range cfg.BaseURLs {
+		if err := ValidateBaseURL(u); err != nil {
+			return nil, err
+		}
+		urls = append(urls, strings.TrimRight(u, "/"))
 	}
-	return c, nil
+	rt := cfg.Transport
+	if rt == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// Go keeps 2 idle connections per host by default, which churns
+		// connections at high concurrency.
+		t.MaxIdleConnsPerHost = cfg.MaxConcurrency
+		t.MaxIdleConns = cfg.MaxConcurrency * len(urls)
+		rt = t
+	}
+	lim := limits{min: float64(cfg.MinConcurrency), max: float64(cfg.MaxConcurrency), initial: float64(cfg.InitialConcurrency),
+		tolerance: cfg.LatencyTolerance, breakerFailures: cfg.BreakerFailures, cooldown: cfg.BreakerCooldown, maxCool: time.Minute}
+	// Timeouts come from contexts, per attempt and per call.
+	return &Client{cfg: cfg, http: &http.Client{Transport: rt}, pool: newPool(urls, lim)}, nil
 }
 
 // Name implements model.Model.
-func (c *Client) Name() string { return "openai:" + c.model }
+func (c *Client) Name() string { return "openai:" + c.cfg.Model }
 
-type wireTool struct {
-	Type     string     `json:"type"`
-	Function model.Tool `json:"function"`
+// Endpoints reports each base URL's limit, breaker and counts.
+func (c *Client) Endpoints() []EndpointStats { return c.pool.stats() }
+
+// Close drops idle connections.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// attemptError is one failed attempt, classified.
+type attemptError struct {
+	err       error
+	retryable bool
+	wait      time.Duration // server's Retry-After
+	asked     bool          // the server sent Retry-After
 }
 
-type wireToolCall struct {
-	ID       string `json:"id,omitempty"`
-	Type     string `json:"type"`
-	Function struct {
-		Name      string `json:"name"`
-		Arguments string `json:"arguments"`
-	} `json:"function"`
-}
-
-type wireMessage struct {
-	Role      string         `json:"role"`
-	Content   *string        `json:"content"`
-	ToolCalls []wireToolCall `json:"tool_calls,omitempty"`
-}
-
-type wireRequest struct {
-	Model       string        `json:"model"`
-	Messages    []wireMessage `json:"messages"`
-	Tools       []wireTool    `json:"tools,omitempty"`
-	Temperature float64       `json:"temperature"`
-	MaxTokens   int           `json:"max_tokens,omitempty"`
-	Seed        int64         `json:"seed"`
-}
-
-type wireResponse struct {
-	Choices []struct {
-		Message      wireMessage `json:"message"`
-		FinishReason string      `json:"finish_reason"`
-	} `json:"choices"`
-	Usage struct {
-		PromptTokens     int `json:"prompt_tokens"`
-		CompletionTokens int `json:"completion_tokens"`
-	} `json:"usage"`
-	Error *struct {
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
-}
-
-// StatusError is a non-2xx reply.
-type StatusError struct {
-	Code    int
-	Message string
-}
-
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("openai: server answered %d: %s", e.Code, e.Message)
-}
-
-func retryable(err error) bool {
-	var se *StatusError
-	if errors.As(err, &se) {
-		return se.Code == http.StatusTooManyRequests || se.Code >= 500
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return true
-	}
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-}
-
-// Chat implements model.Model.
+// Chat implements model.Model: it sends req until it succeeds, fails
+// permanently, runs out of retries or passes the call deadline.
 func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, error) {
-	body, err := json.Marshal(c.wire(req))
+	body, err := json.Marshal(toWire(c.cfg.Model, req))
 	if err != nil {
-		return model.Response{}, fmt.Errorf("openai: encoding request: %w", err)
+		return model.Response{}, model.Permanent(fmt.Errorf("openai: encoding request: %w", err))
 	}
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return model.Response{}, ctx.Err()
-	}
-	defer func() { <-c.sem }()
-	delay := c.backoff
-	for attempt := 0; ; attempt++ {
-		resp, wait, err := c.post(ctx, body)
-		if err == nil {
-			return resp, nil
+	callCtx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)
+	defer cancel()
+	delay := c.cfg.BackoffBase
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		resp, ae := c.attempt(callCtx, body)
+		if ae == nil {
+			resp.Attempts = attempt
+			return c.redactResponse(resp), nil
 		}
-		if !retryable(err) || attempt >= c.maxRetries || ctx.Err() != nil {
-			if attempt > 0 {
-				return model.Response{}, fmt.Errorf("%w (after %d attempts)", err, attempt+1)
-			}
-			return model.Response{}, err
-		}
-		if wait <= 0 {
-			// Full jitter keeps many workers from retrying in lockstep.
-			wait = delay/2 + time.Duration(rand.Int64N(int64(delay/2)+1))
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
+		if ctx.Err() != nil {
+			// The caller gave up: not a failure of the call.
 			return model.Response{}, ctx.Err()
 		}
-		delay = min(2*delay, c.maxBackoff)
-	}
-}
-
-func (c *Client) wire(req model.Request) wireRequest {
-	w := wireRequest{Model: c.model, Temperature: req.Temperature, MaxTokens: req.MaxTokens, Seed: req.Seed}
-	for _, m := range req.Messages {
-		content := m.Content
-		wm := wireMessage{Role: m.Role, Content: &content}
-		for _, tc := range m.ToolCalls {
-			var wt wireToolCall
-			wt.ID, wt.Type = tc.ID, "function"
-			wt.Function.Name, wt.Function.Arguments = tc.Name, tc.Arguments
-			wm.ToolCalls = append(wm.ToolCalls, wt)
+		giveUp := func(why string) error {
+			return &model.Error{Err: redacted{fmt.Errorf("openai: %s after %d attempts in %v: %w", why, attempt, time.Since(start).Round(time.Millisecond), ae.err), c.cfg.APIKey}, Attempts: attempt}
 		}
-		w.Messages = append(w.Messages, wm)
+		if callCtx.Err() != nil {
+			return model.Response{}, giveUp(fmt.Sprintf("call deadline %v passed", c.cfg.CallTimeout))
+		}
+		if !ae.retryable {
+			return model.Response{}, &model.Error{Err: redacted{ae.err, c.cfg.APIKey}, Attempts: attempt}
+		}
+		if attempt > c.cfg.MaxRetries {
+			return model.Response{}, giveUp("gave up")
+		}
+		// Jitter keeps many callers from retrying in lockstep.
+		wait := delay - time.Duration(rand.Float64()*0.25*float64(delay))
+		delay = min(2*delay, c.cfg.BackoffMax)
+		if ae.asked && ae.wait <= c.cfg.MaxRetryAfter {
+			wait = ae.wait
+		}
+		if dl, ok := callCtx.Deadline(); ok && time.Until(dl) < wait {
+			return model.Response{}, giveUp(fmt.Sprintf("no time left in the call deadline %v to wait %v", c.cfg.CallTimeout, wait.Round(time.Millisecond)))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-callCtx.Done():
+			t.Stop()
+		}
 	}
-	for _, t := range req.Tools {
-		w.Tools = append(w.Tools, wireTool{Type: "function", Function: t})
-	}
-	return w
 }
 
-// post sends one attempt; wait is the server's Retry-After, if any.
-func (c *Client) post(ctx context.Context, body []byte) (model.Response, time.Duration, error) {
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+"/chat/completions", bytes.NewReader(body))
+// attempt sends body once to an endpoint the pool picks.
+func (c *Client) attempt(ctx context.Context, body []byte) (model.Response, *attemptError) {
+	ep, err := c.pool.acquire(ctx)
 	if err != nil {
-		return model.Response{}, 0, fmt.Errorf("openai: %w", err)
+		return model.Response{}, &attemptError{err: fmt.Errorf("waiting for a free endpoint: %w", err)}
+	}
+	started := time.Now()
+	resp, o, ae := c.send(ctx, ep.url, body)
+	c.pool.release(ep, o, started, time.Since(started))
+	return resp, ae
+}
+
+func (c *Client) send(ctx context.Context, base string, body []byte) (model.Response, outcome, *attemptError) {
+	actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(actx, http.MethodPost, base+"/chat/completions", bytes.NewReader(body))
+	if err != nil {
+		return model.Response{}, neutral, &attemptError{err: fmt.Errorf("openai: %w", err)}
 	}
 	hreq.Header.Set("Content-Type", "application/json")
-	if c.apiKey != "" {
-		hreq.Header.Set("Authorization", "Bearer "+c.apiKey)
+	if c.cfg.APIKey != "" {
+		hreq.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	}
+	// transient is a fault of this attempt that another may not have.
+	transient := func(what string, err error) (model.Response, outcome, *attemptError) {
+		if ctx.Err() != nil {
+			return model.Response{}, neutral, &attemptError{err: ctx.Err()}
+		}
+		if actx.Err() != nil {
+			err = fmt.Errorf("no reply within the attempt timeout %v", c.cfg.AttemptTimeout)
+		}
+		return model.Response{}, fault, &attemptError{err: fmt.Errorf("openai: %s %s: %w", what, base, err), retryable: true}
 	}
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
-		return model.Response{}, 0, fmt.Errorf("openai: %w", err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is named once, below
+		}
+		return transient("sending to", err)
 	}
 	defer hresp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(hresp.Body, 64<<20))
+	b, err := readBounded(hresp.Body, c.cfg.MaxReplyBytes)
+	if errors.Is(err, errTooLarge) {
+		return model.Response{}, neutral, &attemptError{err: fmt.Errorf("openai: reply from %s: %w", base, err)}
+	}
 	if err != nil {
-		return model.Response{}, 0, fmt.Errorf("openai: reading reply: %w", err)
+		return transient("reading reply from", err)
 	}
-	var wr wireResponse
-	jsonErr := json.Unmarshal(b, &wr)
 	if hresp.StatusCode/100 != 2 {
-		msg := strings.TrimSpace(string(b))
-		if jsonErr == nil && wr.Error != nil {
-			msg = wr.Error.Message
+		se := &StatusError{Code: hresp.StatusCode, Message: redact(errorMessage(b), c.cfg.APIKey)}
+		ae := &attemptError{err: se, retryable: retryableStatus(se.Code)}
+		ae.wait, ae.asked = retryAfter(hresp.Header, time.Now())
+		switch {
+		case se.Code == http.StatusTooManyRequests:
+			return model.Response{}, overload, ae
+		case se.Code >= 500 || se.Code == http.StatusRequestTimeout:
+			return model.Response{}, fault, ae
 		}
-		if len(msg) > 300 {
-			msg = msg[:300] + "..."
-		}
-		var wait time.Duration
-		if s, err := strconv.Atoi(hresp.Header.Get("Retry-After")); err == nil {
-			wait = time.Duration(s) * time.Second
-		}
-		return model.Response{}, wait, &StatusError{Code: hresp.StatusCode, Message: msg}
+		return model.Response{}, neutral, ae
 	}
-	if jsonErr != nil {
-		return model.Response{}, 0, fmt.Errorf("openai: reply is not JSON: %w", jsonErr)
+	resp, err := decodeReply(b)
+	if err != nil {
+		return transient("decoding reply from", err)
 	}
-	if len(wr.Choices) == 0 {
-		return model.Response{}, 0, errors.New("openai: reply has no choices")
-	}
-	ch := wr.Choices[0]
-	out := model.Response{FinishReason: model.FinishReason(ch.FinishReason), PromptTokens: wr.Usage.PromptTokens, CompletionTokens: wr.Usage.CompletionTokens}
-	if ch.Message.Content != nil {
-		out.Text = *ch.Message.Content
-	}
-	for _, tc := range ch.Message.ToolCalls {
-		out.ToolCalls = append(out.ToolCalls, model.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: tc.Function.Arguments})
-	}
-	return out, 0, nil
+	return resp, success, nil
 }
+
+func (c *Client) redactResponse(r model.Response) model.Response {
+	k := c.cfg.APIKey
+	r.Text = redact(r.Text, k)
+	for i := range r.ToolCalls {
+		r.ToolCalls[i].Arguments = redact(r.ToolCalls[i].Arguments, k)
+		r.ToolCalls[i].Name = redact(r.ToolCalls[i].Name, k)
+	}
+	return r
+}
+
+// redact hides key in s.
+func redact(s, key string) string {
+	if key == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, key, "[redacted]")
+}
+
+// redacted shows an error with the API key hidden, keeping the chain for
+// errors.As.
+type redacted struct {
+	err error
+	key string
+}
+
+func (r redacted) Error() string { return redact(r.err.Error(), r.key) }
+func (r redacted) Unwrap() error { return r.err }
