@@ -314,9 +314,10 @@ func (c *Client) redactResponse(r model.Response) model.Response {
 	return r
 }
 
-// redact hides key in s.
+// redact hides key in s. Keys under 8 characters are left alone: they
+// would match ordinary text.
 func redact(s, key string) string {
-	if key == "" {
+	if len(key) < 8 {
 		return s
 	}
 	return strings.ReplaceAll(s, key, "[redacted]")

@@ -182,7 +182,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch fault {
-	case "":
+	case "", Truncate:
 	case Hang:
 		select {
 		case <-r.Context().Done():
