@@ -29,10 +29,10 @@ type countingModel struct {
 	failAlways  string
 	// giveUp makes failAlways errors permanent, as from a model that
 	// retried 5 times itself.
-	giveUp bool
-	mu          sync.Mutex
-	attempts    map[string]int
-	tasks       map[string]bool
+	giveUp   bool
+	mu       sync.Mutex
+	attempts map[string]int
+	tasks    map[string]bool
 }
 
 func (c *countingModel) Chat(ctx context.Context, req model.Request) (model.Response, error) {
