@@ -90,7 +90,7 @@ func TestOnlyRetryableStatusesAreResent(t *testing.T) {
 		}
 		retry := code == 408 || code == 409 || code == 429 || code >= 500
 		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, RetryAfter: "0",
-			Decide: func(_ string, seen int) string {
+			Decide: func(_ string, seen int, _ model.Request) string {
 				if seen < 2 {
 					return fmt.Sprint(code)
 				}
@@ -116,7 +116,7 @@ func TestOnlyRetryableStatusesAreResent(t *testing.T) {
 
 func TestTransientFaultsAreRetried(t *testing.T) {
 	for _, f := range []string{fakeserver.Drop, fakeserver.Hang, fakeserver.Malformed, fakeserver.Truncate, "503"} {
-		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, Decide: func(_ string, seen int) string {
+		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, Decide: func(_ string, seen int, _ model.Request) string {
 			if seen == 0 {
 				return f
 			}
@@ -143,7 +143,7 @@ func TestGivesUpWithPermanentError(t *testing.T) {
 
 func TestRetryAfter(t *testing.T) {
 	t.Run("honoured up to the cap", func(t *testing.T) {
-		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, RetryAfter: "0.05", Decide: func(_ string, seen int) string {
+		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, RetryAfter: "0.05", Decide: func(_ string, seen int, _ model.Request) string {
 			return map[bool]string{true: "429"}[seen == 0]
 		}})
 		defer fs.Close()
@@ -157,7 +157,7 @@ func TestRetryAfter(t *testing.T) {
 		}
 	})
 	t.Run("an hour is a failed attempt", func(t *testing.T) {
-		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, RetryAfter: "3600", Decide: func(_ string, seen int) string {
+		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, RetryAfter: "3600", Decide: func(_ string, seen int, _ model.Request) string {
 			return map[bool]string{true: "429"}[seen == 0]
 		}})
 		defer fs.Close()
@@ -172,7 +172,7 @@ func TestRetryAfter(t *testing.T) {
 func TestReplyBoundAndKeyRedaction(t *testing.T) {
 	const key = "sk-test-0123456789abcdef"
 	fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, APIKey: key, EchoAuth: true,
-		Decide: func(_ string, seen int) string { return "400" }})
+		Decide: func(_ string, seen int, _ model.Request) string { return "400" }})
 	defer fs.Close()
 	c := fastClient(t, []string{fs.URL()}, func(c *Config) { c.APIKey = key })
 	_, err := ask(c, "x")

@@ -57,10 +57,10 @@ type Config struct {
 	// from Faults (default 429, 500, 503, drop, hang, malformed, truncate).
 	FaultRate float64
 	Faults    []string
-	// Decide, if set, replaces FaultRate: it gets the request body's hash
-	// and how many times that body came before, and returns a fault kind
-	// or "" to answer.
-	Decide func(hash string, seen int) string
+	// Decide, if set, replaces FaultRate: it gets the request body's hash,
+	// how many times that body came before and the request, and returns a
+	// fault kind or "" to answer. Calls are serialised.
+	Decide func(hash string, seen int, req model.Request) string
 	// RetryAfter is the Retry-After header sent with 429s ("1" if empty).
 	RetryAfter string
 	Seed       uint64
@@ -166,7 +166,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	sum := sha256.Sum256(raw)
 	hash := hex.EncodeToString(sum[:8])
-	fault, delay := s.decide(hash)
+	req, words := toRequest(body)
+	fault, delay := s.decide(hash, req)
 
 	if s.slots != nil {
 		select {
@@ -205,7 +206,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, code, "injected fault")
 		return
 	}
-	reply, err := s.answer(r.Context(), body)
+	reply, err := s.answer(r.Context(), body.Model, req, words)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err.Error())
 		return
@@ -219,12 +220,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // decide picks the request's fault and service time, and logs the hit.
-func (s *Server) decide(hash string) (string, time.Duration) {
+func (s *Server) decide(hash string, req model.Request) (string, time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fault := ""
 	if s.cfg.Decide != nil {
-		fault = s.cfg.Decide(hash, s.seen[hash])
+		fault = s.cfg.Decide(hash, s.seen[hash], req)
 	} else if s.cfg.FaultRate > 0 && s.rng.Float64() < s.cfg.FaultRate {
 		fault = s.cfg.Faults[s.rng.IntN(len(s.cfg.Faults))]
 	}
@@ -252,7 +253,9 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 	return false
 }
 
-func (s *Server) answer(ctx context.Context, body wireRequest) ([]byte, error) {
+// toRequest turns the wire request into the model's, counting prompt words
+// as its token usage.
+func toRequest(body wireRequest) (model.Request, int) {
 	req := model.Request{Temperature: body.Temperature, MaxTokens: body.MaxTokens, Seed: body.Seed}
 	words := 0
 	for _, m := range body.Messages {
@@ -269,6 +272,10 @@ func (s *Server) answer(ctx context.Context, body wireRequest) ([]byte, error) {
 	for _, t := range body.Tools {
 		req.Tools = append(req.Tools, t.Function)
 	}
+	return req, words
+}
+
+func (s *Server) answer(ctx context.Context, modelName string, req model.Request, words int) ([]byte, error) {
 	resp, err := s.cfg.Model.Chat(ctx, req)
 	if err != nil {
 		return nil, err
@@ -296,7 +303,7 @@ func (s *Server) answer(ctx context.Context, body wireRequest) ([]byte, error) {
 		finish = "stop"
 	}
 	return json.Marshal(map[string]any{
-		"id": "chatcmpl-fake", "object": "chat.completion", "model": body.Model,
+		"id": "chatcmpl-fake", "object": "chat.completion", "model": modelName,
 		"choices": []any{map[string]any{"index": 0, "message": msg, "finish_reason": finish}},
 		"usage":   map[string]int{"prompt_tokens": words, "completion_tokens": len(strings.Fields(resp.Text)) + len(resp.ToolCalls), "total_tokens": 0},
 	})
