@@ -38,10 +38,23 @@ type endpoint struct {
 
 	// AIMD limit: slow start (+1 per success) up to ssthresh, then +1/limit
 	// per success while latency is steady; x0.7 on a fault, a 429 or
-	// latency past tolerance x baseline, at most once per round trip.
+	// latency past tolerance x baseline. After a cut nothing counts until
+	// the limit holds (the first request admitted under it: the server
+	// then has fewer requests than the limit), so each cut is judged on
+	// attempts sent under it.
 	limit, ssthresh float64
 	ewma, baseline  float64 // smoothed latency and its running low, seconds
-	lastCut         time.Time
+	settled         bool
+	since           time.Time   // when the current limit began to hold
+	win             [64]float64 // last latencies of attempts sent since then, a ring
+	winN            int
+	// A latency cut in congestion avoidance is an experiment: if the
+	// throughput of attempts sent under the lower limit fell with it, the
+	// rise was not queueing at this server (a slower workload, a busy
+	// client), so the cut is undone and the baseline moves up.
+	testing     bool
+	pre, undoTo float64
+	testLen     int
 
 	state     breakerState
 	failures  int // consecutive faults
@@ -86,7 +99,7 @@ type pool struct {
 func newPool(urls []string, lim limits) *pool {
 	p := &pool{lim: lim}
 	for _, u := range urls {
-		p.eps = append(p.eps, &endpoint{url: u, limit: lim.initial, ssthresh: math.Inf(1), cooldown: lim.cooldown})
+		p.eps = append(p.eps, &endpoint{url: u, limit: lim.initial, ssthresh: math.Inf(1), cooldown: lim.cooldown, settled: true})
 	}
 	return p
 }
@@ -148,11 +161,11 @@ func (p *pool) release(ep *endpoint, o outcome, started time.Time, latency time.
 		if ep.state == halfOpen {
 			ep.state = closed
 		}
-		p.cut(ep, started, now)
+		p.cut(ep, started)
 	case fault:
 		ep.faulted++
 		ep.failures++
-		p.cut(ep, started, now)
+		p.cut(ep, started)
 		if ep.state == halfOpen {
 			ep.cooldown = min(2*ep.cooldown, p.lim.maxCool)
 			ep.state, ep.openUntil = open, now.Add(ep.cooldown)
@@ -170,18 +183,44 @@ func (p *pool) release(ep *endpoint, o outcome, started time.Time, latency time.
 
 // observe feeds a successful attempt's latency to the limit.
 func (p *pool) observe(ep *endpoint, l float64, started, now time.Time, busy bool) {
-	const alpha, drift = 0.1, 0.0005
+	const alpha = 0.1
 	if ep.ewma == 0 {
 		ep.ewma, ep.baseline = l, l
 	} else {
 		ep.ewma += alpha * (l - ep.ewma)
-		// The baseline follows the lowest smoothed latency but creeps up,
-		// so a server that got slower for good is not throttled forever.
-		ep.baseline = min(ep.ewma, ep.baseline*(1+drift))
+		ep.baseline = min(ep.baseline, ep.ewma)
+	}
+	current := ep.settled && started.After(ep.since)
+	if current {
+		ep.win[ep.winN%len(ep.win)] = l
+		ep.winN++
+	}
+	if ep.testing {
+		if !current || ep.winN < ep.testLen {
+			return
+		}
+		ep.testing = false
+		post := ep.recentMean()
+		// Past the knee a cut leaves throughput (limit / latency) as it
+		// was and only shortens the queue; below it, throughput falls with
+		// the limit and latency stays.
+		if ep.limit/post < 0.9*ep.undoTo/ep.pre {
+			// Halfway, so that a test lost to noise does not ratchet the
+			// baseline up; a lasting shift passes in a few tests.
+			ep.baseline, ep.ewma, ep.limit = (ep.baseline+post)/2, post, max(ep.limit, ep.undoTo)
+			ep.ssthresh = ep.limit
+		}
+		return
 	}
 	switch {
-	case ep.ewma > p.lim.tolerance*ep.baseline:
-		p.cut(ep, started, now)
+	case current && ep.winN >= 8 && ep.ewma > p.lim.tolerance*ep.baseline && ep.recentMean() > p.lim.tolerance*ep.baseline:
+		// Latency is up, smoothed and in the attempts sent under this
+		// limit. In slow start those lag the limit too much for a test.
+		test, pre, undo := ep.limit >= ep.ssthresh, ep.recentMean(), ep.limit
+		p.cut(ep, started)
+		if test {
+			ep.testing, ep.pre, ep.undoTo, ep.testLen = true, pre, undo, max(16, min(len(ep.win), int(ep.limit)))
+		}
 	case !busy:
 		// The caller is not using the limit: raising it would only make
 		// it meaningless when load comes.
@@ -192,17 +231,31 @@ func (p *pool) observe(ep *endpoint, l float64, started, now time.Time, busy boo
 	}
 }
 
-// cut decreases the limit once per round trip: attempts sent before the
-// last cut do not count again.
-func (p *pool) cut(ep *endpoint, started, now time.Time) {
-	if !started.After(ep.lastCut) {
+// recentMean is the mean latency of the last attempts sent under the
+// current limit.
+func (ep *endpoint) recentMean() float64 {
+	n := min(ep.winN, len(ep.win))
+	sum := 0.0
+	for k := 0; k < n; k++ {
+		sum += ep.win[k]
+	}
+	return sum / float64(max(n, 1))
+}
+
+// cut decreases the limit, once per limit: attempts sent before the last
+// cut took hold do not count again.
+func (p *pool) cut(ep *endpoint, started time.Time) {
+	if !ep.settled || !started.After(ep.since) {
 		return
 	}
 	ep.limit = max(p.lim.min, ep.limit*0.7)
-	ep.ssthresh, ep.lastCut = ep.limit, now
+	ep.ssthresh, ep.settled, ep.testing = ep.limit, false, false
 }
 
 func (p *pool) takeLocked(ep *endpoint) {
+	if !ep.settled {
+		ep.settled, ep.since, ep.winN = true, time.Now(), 0
+	}
 	ep.inflight++
 	ep.sent++
 	if ep.state == open {
