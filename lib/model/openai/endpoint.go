@@ -18,8 +18,11 @@ const (
 	// overload is a 429: the server is pushing back, so send less, but it is
 	// alive.
 	overload
-	// fault is a timeout, dropped connection, 5xx or mangled reply.
+	// fault is a timeout or a 5xx: the server may be overloaded or down.
 	fault
+	// broken is a refused or dropped connection or a mangled reply: the
+	// server may be down, but it says nothing about load.
+	broken
 )
 
 type breakerState int
@@ -37,8 +40,9 @@ type endpoint struct {
 	inflight int
 
 	// AIMD limit: slow start (+1 per success) up to ssthresh, then +1/limit
-	// per success while latency is steady; x0.7 on a fault, a 429 or
-	// latency past tolerance x baseline. After a cut nothing counts until
+	// per success while latency is steady; x0.7 when 429s, 5xx and
+	// timeouts pass a tenth of attempts, or latency passes tolerance x
+	// baseline. After a cut nothing counts until
 	// the limit holds (the first request admitted under it: the server
 	// then has fewer requests than the limit), so each cut is judged on
 	// attempts sent under it.
@@ -48,6 +52,9 @@ type endpoint struct {
 	since           time.Time   // when the current limit began to hold
 	win             [64]float64 // last latencies of attempts sent since then, a ring
 	winN            int
+	// 429s, 5xx and timeouts among the last attempts sent since then
+	// (counted over about two limits' worth).
+	bad, counted int
 	// A latency cut in congestion avoidance is an experiment: if the
 	// throughput of attempts sent under the lower limit fell with it, the
 	// rise was not queueing at this server (a slower workload, a busy
@@ -153,7 +160,8 @@ func (p *pool) release(ep *endpoint, o outcome, started time.Time, latency time.
 		ep.succeeded++
 		ep.failures = 0
 		if ep.state == halfOpen {
-			ep.state, ep.cooldown = closed, p.lim.cooldown
+			// Back from an outage: climb back in slow start.
+			ep.state, ep.cooldown, ep.ssthresh = closed, p.lim.cooldown, math.Inf(1)
 		}
 		p.observe(ep, latency.Seconds(), started, now, busy)
 	case overload:
@@ -161,11 +169,13 @@ func (p *pool) release(ep *endpoint, o outcome, started time.Time, latency time.
 		if ep.state == halfOpen {
 			ep.state = closed
 		}
-		p.cut(ep, started)
-	case fault:
+		p.overloaded(ep, started)
+	case fault, broken:
 		ep.faulted++
 		ep.failures++
-		p.cut(ep, started)
+		if o == fault {
+			p.overloaded(ep, started)
+		}
 		if ep.state == halfOpen {
 			ep.cooldown = min(2*ep.cooldown, p.lim.maxCool)
 			ep.state, ep.openUntil = open, now.Add(ep.cooldown)
@@ -194,6 +204,7 @@ func (p *pool) observe(ep *endpoint, l float64, started, now time.Time, busy boo
 	if current {
 		ep.win[ep.winN%len(ep.win)] = l
 		ep.winN++
+		ep.count()
 	}
 	if ep.testing {
 		if !current || ep.winN < ep.testLen {
@@ -208,7 +219,7 @@ func (p *pool) observe(ep *endpoint, l float64, started, now time.Time, busy boo
 			// Halfway, so that a test lost to noise does not ratchet the
 			// baseline up; a lasting shift passes in a few tests.
 			ep.baseline, ep.ewma, ep.limit = (ep.baseline+post)/2, post, max(ep.limit, ep.undoTo)
-			ep.ssthresh = ep.limit
+			ep.ssthresh, ep.since, ep.winN, ep.bad, ep.counted = ep.limit, time.Now(), 0, 0, 0
 		}
 		return
 	}
@@ -228,6 +239,28 @@ func (p *pool) observe(ep *endpoint, l float64, started, now time.Time, busy boo
 		ep.limit = min(ep.limit+1, p.lim.max)
 	default:
 		ep.limit = min(ep.limit+1/ep.limit, p.lim.max)
+	}
+}
+
+// overloaded counts a 429, 5xx or timeout against the current limit and
+// cuts it once they pass a tenth of recent attempts sent under it: isolated
+// faults are the retry layer's business, many say the server is drowning.
+func (p *pool) overloaded(ep *endpoint, started time.Time) {
+	if !ep.settled || !started.After(ep.since) {
+		return
+	}
+	ep.bad++
+	ep.counted++
+	if ep.bad >= 2 && ep.counted >= 10 && 10*ep.bad >= ep.counted {
+		p.cut(ep, started)
+	}
+}
+
+// count notes a success for the fault rate, starting afresh every two
+// limits' worth of attempts.
+func (ep *endpoint) count() {
+	if ep.counted++; ep.counted >= max(20, 2*int(ep.limit)) {
+		ep.bad, ep.counted = 0, 0
 	}
 }
 
@@ -254,7 +287,7 @@ func (p *pool) cut(ep *endpoint, started time.Time) {
 
 func (p *pool) takeLocked(ep *endpoint) {
 	if !ep.settled {
-		ep.settled, ep.since, ep.winN = true, time.Now(), 0
+		ep.settled, ep.since, ep.winN, ep.bad, ep.counted = true, time.Now(), 0, 0, 0
 	}
 	ep.inflight++
 	ep.sent++

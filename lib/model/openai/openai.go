@@ -264,10 +264,11 @@ func (c *Client) send(ctx context.Context, base string, body []byte) (model.Resp
 		if ctx.Err() != nil {
 			return model.Response{}, neutral, &attemptError{err: ctx.Err()}
 		}
+		o := broken
 		if actx.Err() != nil {
-			err = fmt.Errorf("no reply within the attempt timeout %v", c.cfg.AttemptTimeout)
+			o, err = fault, fmt.Errorf("no reply within the attempt timeout %v", c.cfg.AttemptTimeout)
 		}
-		return model.Response{}, fault, &attemptError{err: fmt.Errorf("openai: %s %s: %w", what, base, err), retryable: true}
+		return model.Response{}, o, &attemptError{err: fmt.Errorf("openai: %s %s: %w", what, base, err), retryable: true}
 	}
 	hresp, err := c.http.Do(hreq)
 	if err != nil {

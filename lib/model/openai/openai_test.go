@@ -205,7 +205,9 @@ func TestBreakerSpreadsOverHealthyServers(t *testing.T) {
 	defer good.Close()
 	bad := fakeserver.Start(fakeserver.Config{Model: echoModel{}, FaultRate: 1, Faults: []string{fakeserver.Drop}})
 	defer bad.Close()
-	c := fastClient(t, []string{bad.URL(), good.URL()}, func(c *Config) { c.BreakerCooldown = 200 * time.Millisecond })
+	c := fastClient(t, []string{bad.URL(), good.URL()}, func(c *Config) {
+		c.BreakerCooldown, c.AttemptTimeout = 200*time.Millisecond, 2*time.Second
+	})
 	var wg sync.WaitGroup
 	var failed atomic.Int32
 	const calls = 400
@@ -222,7 +224,7 @@ func TestBreakerSpreadsOverHealthyServers(t *testing.T) {
 	}
 	wg.Wait()
 	st := c.Endpoints()
-	if failed.Load() != 0 || len(good.Hits()) != calls {
+	if failed.Load() != 0 || len(good.Hits()) < calls {
 		t.Errorf("%d calls failed, healthy server answered %d of %d", failed.Load(), len(good.Hits()), calls)
 	}
 	// The breaker opens after 5 faults; each later probe is one more.
