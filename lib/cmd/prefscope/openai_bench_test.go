@@ -9,6 +9,7 @@ import (
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/openai"
 	"github.com/prefscope/prefscope/lib/model/openai/fakeserver"
+	"github.com/prefscope/prefscope/lib/study"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -43,7 +44,7 @@ func BenchmarkServedThroughput(b *testing.B) {
 	for _, t := range tasks[:64] {
 		ids = append(ids, t.ID)
 	}
-	pairs := measure.PairSpec{Dense: true}.Make(ids) // 2,016 pairs
+	pairs := study.PairSpec{Dense: true}.Make(ids) // 2,016 pairs
 	tp := cat.Generate(template.PreRevealed, "")[7]
 	m, _ := respondent(b)
 	for _, conc := range []int{64, 256} {

@@ -28,7 +28,7 @@ import (
 // so every record can be checked against an uninterrupted synth run.
 
 const (
-	servedKeyEnv = "PREFSCOPE_TEST_SERVED_KEY"
+	servedKeyEnv = "SERVED_TEST_API_KEY"
 	servedKey    = "sk-served-test-5f3a9c1e7b2d"
 	// attemptTimeout is the client's per-attempt timeout in these studies.
 	attemptTimeout = 300 * time.Millisecond
@@ -321,8 +321,8 @@ func TestServedBadBaseURLFailsAtLoad(t *testing.T) {
 	if len(runs) != 0 {
 		t.Errorf("runs started despite the bad URL: %v", runs)
 	}
-	dir = writeStudy(t, `model: {kind: openai, name: m, base_url: "http://localhost:1/v1", api_key_env: PREFSCOPE_TEST_UNSET_KEY}`)
-	if err := run(context.Background(), []string{"measure", "-study", dir}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "PREFSCOPE_TEST_UNSET_KEY") {
+	dir = writeStudy(t, `model: {kind: openai, name: m, base_url: "http://localhost:1/v1", api_key_env: SERVED_TEST_UNSET_KEY}`)
+	if err := run(context.Background(), []string{"measure", "-study", dir}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "SERVED_TEST_UNSET_KEY") {
 		t.Fatalf("error %v, want one naming the unset key variable", err)
 	}
 }
