@@ -183,6 +183,7 @@ type attemptError struct {
 	retryable bool
 	wait      time.Duration // server's Retry-After
 	asked     bool          // the server sent Retry-After
+	waiting   bool          // no endpoint was free: nothing was sent
 }
 
 // Chat implements model.Model: it sends req until it succeeds, fails
@@ -196,24 +197,34 @@ func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, e
 	defer cancel()
 	delay := c.cfg.BackoffBase
 	start := time.Now()
+	sent := 0 // requests that reached an endpoint
+	var cause error
 	for attempt := 1; ; attempt++ {
 		resp, ae := c.attempt(callCtx, body)
+		if ae == nil || !ae.waiting {
+			sent++
+		}
 		if ae == nil {
-			resp.Attempts = attempt
+			resp.Attempts = sent
 			return c.redactResponse(resp), nil
 		}
 		if ctx.Err() != nil {
 			// The caller gave up: not a failure of the call.
 			return model.Response{}, ctx.Err()
 		}
+		// The error to report is the last attempt's own, not the call
+		// deadline cutting the attempt after it.
+		if cause == nil || callCtx.Err() == nil {
+			cause = ae.err
+		}
 		giveUp := func(why string) error {
-			return &model.Error{Err: redacted{fmt.Errorf("openai: %s after %d attempts in %v: %w", why, attempt, time.Since(start).Round(time.Millisecond), ae.err), c.cfg.APIKey}, Attempts: attempt}
+			return &model.Error{Err: redacted{fmt.Errorf("openai: %s after %d attempts in %v: %w", why, sent, time.Since(start).Round(time.Millisecond), cause), c.cfg.APIKey}, Attempts: sent}
 		}
 		if callCtx.Err() != nil {
 			return model.Response{}, giveUp(fmt.Sprintf("call deadline %v passed", c.cfg.CallTimeout))
 		}
 		if !ae.retryable {
-			return model.Response{}, &model.Error{Err: redacted{ae.err, c.cfg.APIKey}, Attempts: attempt}
+			return model.Response{}, &model.Error{Err: redacted{ae.err, c.cfg.APIKey}, Attempts: sent}
 		}
 		if attempt > c.cfg.MaxRetries {
 			return model.Response{}, giveUp("gave up")
@@ -240,7 +251,7 @@ func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, e
 func (c *Client) attempt(ctx context.Context, body []byte) (model.Response, *attemptError) {
 	ep, err := c.pool.acquire(ctx)
 	if err != nil {
-		return model.Response{}, &attemptError{err: fmt.Errorf("waiting for a free endpoint: %w", err)}
+		return model.Response{}, &attemptError{err: fmt.Errorf("waiting for a free endpoint: %w", err), waiting: true}
 	}
 	started := time.Now()
 	resp, o, ae := c.send(ctx, ep.url, body)

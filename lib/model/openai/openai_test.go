@@ -280,3 +280,49 @@ func TestQueueingSettlesNearKnee(t *testing.T) {
 		t.Errorf("attempt latency %.0f ms, want under 2.5x the %v service time (without adaptation: 4x)", latency, service)
 	}
 }
+
+// TestCallDeadline: a server that never answers costs one attempt timeout
+// per attempt, and the whole call stops at its deadline with a permanent
+// error, however many retries remain.
+func TestCallDeadline(t *testing.T) {
+	fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, FaultRate: 1, Faults: []string{fakeserver.Hang}})
+	defer fs.Close()
+	c := fastClient(t, []string{fs.URL()}, func(c *Config) {
+		c.AttemptTimeout, c.CallTimeout, c.MaxRetries, c.BreakerFailures = 50*time.Millisecond, 300*time.Millisecond, 100, 1000
+	})
+	_, err := ask(c, "x")
+	n := len(fs.Hits())
+	if err == nil || model.Retryable(err) || !strings.Contains(err.Error(), "deadline") || !strings.Contains(err.Error(), "attempt timeout") {
+		t.Fatalf("error %v; want a permanent error naming the call deadline and the attempt timeout", err)
+	}
+	// 300ms of 50ms attempts plus backoff: a handful, far from 101.
+	if n < 2 || n > 6 || model.Attempts(err) != n {
+		t.Errorf("%d requests, error says %d attempts; want 2 to 6, counted exactly", n, model.Attempts(err))
+	}
+}
+
+func TestSpreadsOverServers(t *testing.T) {
+	a := fakeserver.Start(fakeserver.Config{Model: echoModel{}, Latency: 2 * time.Millisecond})
+	defer a.Close()
+	b := fakeserver.Start(fakeserver.Config{Model: echoModel{}, Latency: 2 * time.Millisecond})
+	defer b.Close()
+	c := fastClient(t, []string{a.URL(), b.URL()}, func(c *Config) { c.AttemptTimeout = 2 * time.Second })
+	var wg sync.WaitGroup
+	const calls = 300
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := i; k < calls; k += 12 {
+				if _, err := ask(c, fmt.Sprint("s", k)); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	na, nb := len(a.Hits()), len(b.Hits())
+	if na+nb < calls || na < calls/4 || nb < calls/4 {
+		t.Errorf("servers got %d and %d of %d calls; want them spread", na, nb, calls)
+	}
+}
