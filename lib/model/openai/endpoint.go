@@ -39,8 +39,8 @@ type endpoint struct {
 	url      string
 	inflight int
 
-	// AIMD limit: slow start (+1 per success) up to ssthresh, then +1/limit
-	// per success while latency is steady; x0.7 when 429s, 5xx and
+	// AIMD limit: slow start (+1 per success) up to ssthresh, then about
+	// sqrt(limit)/2 per round trip while latency is steady; x0.7 when 429s, 5xx and
 	// timeouts pass a tenth of attempts, or latency passes tolerance x
 	// baseline. After a cut nothing counts until
 	// the limit holds (the first request admitted under it: the server
@@ -49,19 +49,20 @@ type endpoint struct {
 	limit, ssthresh float64
 	ewma, baseline  float64 // smoothed latency and its running low, seconds
 	settled         bool
-	since           time.Time   // when the current limit began to hold
-	win             [64]float64 // last latencies of attempts sent since then, a ring
+	since           time.Time  // when the current limit began to hold
+	win             [64]sample // last attempts sent since then, a ring
 	winN            int
 	// 429s, 5xx and timeouts among the last attempts sent since then
 	// (counted over about two limits' worth).
 	bad, counted int
-	// A latency cut in congestion avoidance is an experiment: if the
-	// throughput of attempts sent under the lower limit fell with it, the
-	// rise was not queueing at this server (a slower workload, a busy
-	// client), so the cut is undone and the baseline moves up.
+	// A latency cut is an experiment: if the throughput of attempts sent
+	// under the lower limit (by Little's law, from their load and latency)
+	// fell with it, the rise was not queueing at this server (a batch
+	// that runs slower but serves more, a busy client), so it is undone.
 	testing     bool
-	pre, undoTo float64
+	pre, undoTo float64 // throughput before the cut, limit to restore
 	testLen     int
+	quiet       int // successes before latency may cut again, after an undo
 
 	state     breakerState
 	failures  int // consecutive faults
@@ -70,6 +71,10 @@ type endpoint struct {
 
 	sent, succeeded, faulted int
 }
+
+// sample is one successful attempt: its latency (seconds) and the
+// requests in flight when it was sent.
+type sample struct{ latency, load float64 }
 
 // EndpointStats is a snapshot of one base URL's state.
 type EndpointStats struct {
@@ -97,7 +102,7 @@ type limits struct {
 type pool struct {
 	mu      sync.Mutex
 	eps     []*endpoint
-	waiters []chan *endpoint
+	waiters []chan slot
 	next    int
 	timer   *time.Timer // wakes waiters when an open breaker may half-open
 	lim     limits
@@ -111,45 +116,53 @@ func newPool(urls []string, lim limits) *pool {
 	return p
 }
 
+// slot is a granted request: its endpoint and that endpoint's requests in
+// flight with it, for Little's law (throughput = in flight / latency).
+type slot struct {
+	ep   *endpoint
+	load int
+}
+
 // acquire waits for a slot on some endpoint.
-func (p *pool) acquire(ctx context.Context) (*endpoint, error) {
+func (p *pool) acquire(ctx context.Context) (slot, error) {
 	p.mu.Lock()
 	if len(p.waiters) == 0 {
 		if ep := p.pickLocked(time.Now()); ep != nil {
-			p.takeLocked(ep)
+			s := p.takeLocked(ep)
 			p.mu.Unlock()
-			return ep, nil
+			return s, nil
 		}
 	}
-	ch := make(chan *endpoint, 1)
+	ch := make(chan slot, 1)
 	p.waiters = append(p.waiters, ch)
 	p.dispatchLocked()
 	p.mu.Unlock()
 	select {
-	case ep := <-ch:
-		return ep, nil
+	case s := <-ch:
+		return s, nil
 	case <-ctx.Done():
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		for i, w := range p.waiters {
 			if w == ch {
 				p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
-				return nil, ctx.Err()
+				return slot{}, ctx.Err()
 			}
 		}
 		// Granted while giving up: hand the slot on.
-		ep := <-ch
+		ep := (<-ch).ep
 		ep.inflight--
 		if ep.state == halfOpen {
 			ep.state, ep.openUntil = open, time.Time{}
 		}
 		p.dispatchLocked()
-		return nil, ctx.Err()
+		return slot{}, ctx.Err()
 	}
 }
 
 // release returns a slot with what its attempt showed.
-func (p *pool) release(ep *endpoint, o outcome, started time.Time, latency time.Duration) {
+func (p *pool) release(sl slot, o outcome, started time.Time, latency time.Duration) {
+	ep := sl.ep
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
@@ -163,7 +176,7 @@ func (p *pool) release(ep *endpoint, o outcome, started time.Time, latency time.
 			// Back from an outage: climb back in slow start.
 			ep.state, ep.cooldown, ep.ssthresh = closed, p.lim.cooldown, math.Inf(1)
 		}
-		p.observe(ep, latency.Seconds(), started, now, busy)
+		p.observe(ep, latency.Seconds(), float64(sl.load), started, busy)
 	case overload:
 		ep.faulted++
 		if ep.state == halfOpen {
@@ -191,8 +204,9 @@ func (p *pool) release(ep *endpoint, o outcome, started time.Time, latency time.
 	p.dispatchLocked()
 }
 
-// observe feeds a successful attempt's latency to the limit.
-func (p *pool) observe(ep *endpoint, l float64, started, now time.Time, busy bool) {
+// observe feeds a successful attempt's latency l, sent with load requests
+// in flight, to the limit.
+func (p *pool) observe(ep *endpoint, l, load float64, started time.Time, busy bool) {
 	const alpha = 0.1
 	if ep.ewma == 0 {
 		ep.ewma, ep.baseline = l, l
@@ -202,7 +216,7 @@ func (p *pool) observe(ep *endpoint, l float64, started, now time.Time, busy boo
 	}
 	current := ep.settled && started.After(ep.since)
 	if current {
-		ep.win[ep.winN%len(ep.win)] = l
+		ep.win[ep.winN%len(ep.win)] = sample{l, load}
 		ep.winN++
 		ep.count()
 	}
@@ -211,35 +225,56 @@ func (p *pool) observe(ep *endpoint, l float64, started, now time.Time, busy boo
 			return
 		}
 		ep.testing = false
-		post := ep.recentMean()
-		// Past the knee a cut leaves throughput (limit / latency) as it
-		// was and only shortens the queue; below it, throughput falls with
-		// the limit and latency stays.
-		if ep.limit/post < 0.9*ep.undoTo/ep.pre {
-			// Halfway, so that a test lost to noise does not ratchet the
-			// baseline up; a lasting shift passes in a few tests.
-			ep.baseline, ep.ewma, ep.limit = (ep.baseline+post)/2, post, max(ep.limit, ep.undoTo)
+		// Past the knee a cut leaves throughput as it was and only
+		// shortens the queue; below it, throughput falls with the limit.
+		if ep.throughput() < 0.9*ep.pre {
+			// The baseline stays: moving it up on a test lost to noise
+			// would blind the limit to real queueing. Latency cuts rest
+			// for a few rounds instead.
+			ep.limit, ep.quiet = max(ep.limit, ep.undoTo), 4*ep.testLen
 			ep.ssthresh, ep.since, ep.winN, ep.bad, ep.counted = ep.limit, time.Now(), 0, 0, 0
 		}
 		return
 	}
+	if ep.quiet > 0 {
+		ep.quiet--
+	}
+	lat, _ := ep.window()
 	switch {
-	case current && ep.winN >= 8 && ep.ewma > p.lim.tolerance*ep.baseline && ep.recentMean() > p.lim.tolerance*ep.baseline:
+	case current && ep.quiet == 0 && ep.winN >= 8 && ep.ewma > p.lim.tolerance*ep.baseline && lat > p.lim.tolerance*ep.baseline:
 		// Latency is up, smoothed and in the attempts sent under this
-		// limit. In slow start those lag the limit too much for a test.
-		test, pre, undo := ep.limit >= ep.ssthresh, ep.recentMean(), ep.limit
+		// limit: cut, and see whether throughput holds.
+		pre, undo := ep.throughput(), ep.limit
 		p.cut(ep, started)
-		if test {
-			ep.testing, ep.pre, ep.undoTo, ep.testLen = true, pre, undo, max(16, min(len(ep.win), int(ep.limit)))
-		}
+		ep.testing, ep.pre, ep.undoTo, ep.testLen = true, pre, undo, max(16, min(len(ep.win), int(ep.limit)))
 	case !busy:
 		// The caller is not using the limit: raising it would only make
 		// it meaningless when load comes.
 	case ep.limit < ep.ssthresh:
 		ep.limit = min(ep.limit+1, p.lim.max)
 	default:
-		ep.limit = min(ep.limit+1/ep.limit, p.lim.max)
+		// sqrt(limit)/2 per round trip (at least 1): large limits win back
+		// a cut in tens of round trips, not hundreds.
+		ep.limit = min(ep.limit+max(1, math.Sqrt(ep.limit)/2)/ep.limit, p.lim.max)
 	}
+}
+
+// window is the mean latency and load of the last attempts sent under the
+// current limit.
+func (ep *endpoint) window() (lat, load float64) {
+	n := min(ep.winN, len(ep.win))
+	for k := 0; k < n; k++ {
+		lat += ep.win[k].latency
+		load += ep.win[k].load
+	}
+	return lat / float64(max(n, 1)), load / float64(max(n, 1))
+}
+
+// throughput is Little's law over the window: requests in flight when
+// sent over their latency.
+func (ep *endpoint) throughput() float64 {
+	lat, load := ep.window()
+	return load / max(lat, 1e-9)
 }
 
 // overloaded counts a 429, 5xx or timeout against the current limit and
@@ -264,17 +299,6 @@ func (ep *endpoint) count() {
 	}
 }
 
-// recentMean is the mean latency of the last attempts sent under the
-// current limit.
-func (ep *endpoint) recentMean() float64 {
-	n := min(ep.winN, len(ep.win))
-	sum := 0.0
-	for k := 0; k < n; k++ {
-		sum += ep.win[k]
-	}
-	return sum / float64(max(n, 1))
-}
-
 // cut decreases the limit, once per limit: attempts sent before the last
 // cut took hold do not count again.
 func (p *pool) cut(ep *endpoint, started time.Time) {
@@ -285,7 +309,7 @@ func (p *pool) cut(ep *endpoint, started time.Time) {
 	ep.ssthresh, ep.settled, ep.testing = ep.limit, false, false
 }
 
-func (p *pool) takeLocked(ep *endpoint) {
+func (p *pool) takeLocked(ep *endpoint) slot {
 	if !ep.settled {
 		ep.settled, ep.since, ep.winN, ep.bad, ep.counted = true, time.Now(), 0, 0, 0
 	}
@@ -294,6 +318,7 @@ func (p *pool) takeLocked(ep *endpoint) {
 	if ep.state == open {
 		ep.state = halfOpen
 	}
+	return slot{ep, ep.inflight}
 }
 
 // pickLocked is the allowed endpoint with the most free room (nil if
@@ -334,8 +359,7 @@ func (p *pool) dispatchLocked() {
 		if ep == nil {
 			break
 		}
-		p.takeLocked(ep)
-		p.waiters[0] <- ep
+		p.waiters[0] <- p.takeLocked(ep)
 		p.waiters = p.waiters[1:]
 	}
 	if len(p.waiters) == 0 || p.timer != nil {

@@ -10,33 +10,34 @@ import (
 // outcome out(i) after latency lat.
 func drive(t *testing.T, p *pool, n int, lat time.Duration, out func(i int) outcome) {
 	t.Helper()
-	type slot struct {
-		ep      *endpoint
+	type held1 struct {
+		s       slot
 		started time.Time
 	}
-	var held []slot
+	var held []held1
 	for i := 0; i < n; i++ {
 		for {
 			p.mu.Lock()
 			ep := p.pickLocked(time.Now())
+			var s slot
 			if ep != nil {
-				p.takeLocked(ep)
+				s = p.takeLocked(ep)
 			}
 			p.mu.Unlock()
 			if ep == nil {
 				break
 			}
-			held = append(held, slot{ep, time.Now()})
+			held = append(held, held1{s, time.Now()})
 		}
 		if len(held) == 0 {
 			t.Fatal("no slot free and none held")
 		}
 		s := held[0]
 		held = held[1:]
-		p.release(s.ep, out(i), s.started, lat)
+		p.release(s.s, out(i), s.started, lat)
 	}
 	for _, s := range held {
-		p.release(s.ep, neutral, s.started, lat)
+		p.release(s.s, neutral, s.started, lat)
 	}
 }
 

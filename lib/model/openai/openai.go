@@ -249,13 +249,13 @@ func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, e
 
 // attempt sends body once to an endpoint the pool picks.
 func (c *Client) attempt(ctx context.Context, body []byte) (model.Response, *attemptError) {
-	ep, err := c.pool.acquire(ctx)
+	sl, err := c.pool.acquire(ctx)
 	if err != nil {
 		return model.Response{}, &attemptError{err: fmt.Errorf("waiting for a free endpoint: %w", err), waiting: true}
 	}
 	started := time.Now()
-	resp, o, ae := c.send(ctx, ep.url, body)
-	c.pool.release(ep, o, started, time.Since(started))
+	resp, o, ae := c.send(ctx, sl.ep.url, body)
+	c.pool.release(sl, o, started, time.Since(started))
 	return resp, ae
 }
 
