@@ -391,3 +391,18 @@ func TestServedKillAndResume(t *testing.T) {
 	}
 	noKeyIn(t, dir)
 }
+
+// TestServingIsNotRunIdentity: where a served model runs and how hard it
+// is pushed do not change run ids, so adding a server resumes the runs.
+func TestServingIsNotRunIdentity(t *testing.T) {
+	a := measure.RunConfig{Part: "p", Model: measure.ModelSpec{Kind: "openai", Name: "llama-3.1-8b"}}
+	b := a
+	b.Model.BaseURL = "http://a:8000/v1"
+	b.Model.BaseURLs = []string{"http://b:8000/v1"}
+	b.Model.APIKeyEnv, b.Model.AttemptTimeout, b.Model.MaxConcurrency = "K", time.Minute, 64
+	c := a
+	c.Model.Name = "other"
+	if a.ID() != b.ID() || a.ID() == c.ID() {
+		t.Errorf("ids %s %s %s: serving fields must not count, the model name must", a.ID(), b.ID(), c.ID())
+	}
+}
