@@ -239,12 +239,19 @@ func (p *pool) observe(ep *endpoint, l, load float64, started time.Time, busy bo
 	if ep.quiet > 0 {
 		ep.quiet--
 	}
-	lat, _ := ep.window()
+	lat, load := ep.window()
 	switch {
+	case current && ep.quiet == 0 && ep.winN >= 8 && ep.ewma > p.lim.tolerance*ep.baseline && lat > p.lim.tolerance*ep.baseline && ep.limit < ep.ssthresh && load < 0.8*ep.limit:
+		// Latency rose while the limit grew faster than the attempts
+		// showing it (slow start): stop growing fast, and judge the limit
+		// on attempts sent under it.
+		ep.ssthresh, ep.since, ep.winN = ep.limit, time.Now(), 0
 	case current && ep.quiet == 0 && ep.winN >= 8 && ep.ewma > p.lim.tolerance*ep.baseline && lat > p.lim.tolerance*ep.baseline:
 		// Latency is up, smoothed and in the attempts sent under this
 		// limit: cut, and see whether throughput holds.
 		pre, undo := ep.throughput(), ep.limit
+		// A caller using less than the limit is cut from what it uses.
+		ep.limit = min(ep.limit, max(load, p.lim.min))
 		p.cut(ep, started)
 		ep.testing, ep.pre, ep.undoTo, ep.testLen = true, pre, undo, max(16, min(len(ep.win), int(ep.limit)))
 	case !busy:
