@@ -42,9 +42,9 @@ type ModelSpec struct {
 // from the environment variable APIKeyEnv names, never from a study file.
 type Serving struct {
 	// BaseURL is one server's API root; BaseURLs several, used together.
-	BaseURL   string   `yaml:"base_url,omitempty"`
-	BaseURLs  []string `yaml:"base_urls,omitempty,flow"`
-	APIKeyEnv string   `yaml:"api_key_env,omitempty"`
+	BaseURL   string  `yaml:"base_url,omitempty"`
+	BaseURLs  URLList `yaml:"base_urls,omitempty"`
+	APIKeyEnv string  `yaml:"api_key_env,omitempty"`
 	// AttemptTimeout bounds one request, CallTimeout a call with its
 	// retries ("90s", "10m"); MaxRetries counts retries after the first.
 	AttemptTimeout time.Duration `yaml:"attempt_timeout,omitempty"`
@@ -57,6 +57,39 @@ type Serving struct {
 	MaxConcurrency int   `yaml:"max_concurrency,omitempty"`
 	MaxReplyBytes  int64 `yaml:"max_reply_bytes,omitempty"`
 }
+
+// URLList is a list of URLs, written in YAML as a sequence, held as one
+// string so that a ModelSpec stays comparable (a map key).
+type URLList string
+
+// NewURLList makes a list from urls.
+func NewURLList(urls ...string) URLList { return URLList(strings.Join(urls, "\n")) }
+
+// List returns the URLs.
+func (l URLList) List() []string {
+	if l == "" {
+		return nil
+	}
+	return strings.Split(string(l), "\n")
+}
+
+// UnmarshalYAML reads a sequence of URLs.
+func (l *URLList) UnmarshalYAML(n *yaml.Node) error {
+	var urls []string
+	if err := n.Decode(&urls); err != nil {
+		return fmt.Errorf("line %d: base_urls must be a list of URLs: %w", n.Line, err)
+	}
+	for _, u := range urls {
+		if u == "" || strings.ContainsAny(u, "\n") {
+			return fmt.Errorf("line %d: base_urls holds an empty or multi-line URL %q", n.Line, u)
+		}
+	}
+	*l = NewURLList(urls...)
+	return nil
+}
+
+// MarshalYAML writes the sequence back.
+func (l URLList) MarshalYAML() (any, error) { return l.List(), nil }
 
 // RunConfig fully determines a run; its hash is the run id.
 type RunConfig struct {

@@ -40,7 +40,7 @@ func init() {
 // base URLs (so a typo fails when the study loads) and reading the key
 // from the environment variable the study names (OPENAI_API_KEY if none).
 func openaiConfig(spec measure.ModelSpec, getenv func(string) string) (openai.Config, error) {
-	urls := spec.BaseURLs
+	urls := spec.BaseURLs.List()
 	if spec.BaseURL != "" {
 		urls = append([]string{spec.BaseURL}, urls...)
 	}
