@@ -199,63 +199,58 @@ func MinNormLeastSquares(x mat.Matrix, y []float64) (*Regression, error) {
 	if len(y) != n {
 		return nil, fmt.Errorf("robustness: least squares: %d observations but X has %d rows", len(y), n)
 	}
+	if n == 0 || p == 0 {
+		return nil, fmt.Errorf("robustness: least squares: X is %d×%d, need at least one row and column", n, p)
+	}
 	var svd mat.SVD
 	if !svd.Factorize(x, mat.SVDThin) {
 		return nil, errors.New("robustness: least squares: SVD did not converge")
 	}
-	s := svd.Values(nil)
-	var u, v mat.Dense
-	svd.UTo(&u)
-	svd.VTo(&v)
-	tol := 0.0
-	if len(s) > 0 {
-		tol = float64(max(n, p)) * s[0] * 2.220446049250313e-16
-	}
-	rank := 0
-	for _, sv := range s {
-		if sv > tol {
-			rank++
-		}
-	}
+	// Singular values at or below max(n, p)·ε·s₁ count as zero, the usual
+	// numerical-rank threshold.
+	rank := svd.Rank(float64(max(n, p)) * 2.220446049250313e-16)
 	r := &Regression{N: n, Rank: rank, Beta: make([]float64, p), SE: make([]float64, p)}
-	// β = Σ_k v_k (u_kᵀ y)/s_k over the kept singular values.
-	for k := 0; k < rank; k++ {
-		var uy float64
-		for i := 0; i < n; i++ {
-			uy += u.At(i, k) * y[i]
-		}
-		c := uy / s[k]
-		for j := 0; j < p; j++ {
-			r.Beta[j] += v.At(j, k) * c
-		}
+	beta := mat.NewVecDense(p, r.Beta)
+	if rank > 0 {
+		svd.SolveVecTo(beta, mat.NewVecDense(n, y), rank)
 	}
-	var mean float64
-	for _, yi := range y {
-		mean += yi
-	}
-	mean /= float64(n)
+	var fit mat.VecDense
+	fit.MulVec(x, beta)
+	mean := stat.Mean(y, nil)
 	var sst float64
-	for i := 0; i < n; i++ {
-		var fit float64
-		for j := 0; j < p; j++ {
-			fit += x.At(i, j) * r.Beta[j]
-		}
-		e := y[i] - fit
+	for i, yi := range y {
+		e := yi - fit.AtVec(i)
 		r.SSE += e * e
-		sst += (y[i] - mean) * (y[i] - mean)
+		sst += (yi - mean) * (yi - mean)
 	}
 	r.R2 = 1 - r.SSE/sst
 	dof := n - rank
+	cov := pinvGram(&svd, rank, p)
 	for j := 0; j < p; j++ {
 		if dof <= 0 {
 			r.SE[j] = math.NaN()
 			continue
 		}
-		var d float64
-		for k := 0; k < rank; k++ {
-			d += v.At(j, k) * v.At(j, k) / (s[k] * s[k])
-		}
-		r.SE[j] = math.Sqrt(d * r.SSE / float64(dof))
+		r.SE[j] = math.Sqrt(cov.At(j, j) * r.SSE / float64(dof))
 	}
 	return r, nil
+}
+
+// pinvGram returns (XᵀX)⁺ = V₍rank₎ S₍rank₎⁻² V₍rank₎ᵀ from X's thin SVD.
+func pinvGram(svd *mat.SVD, rank, p int) *mat.Dense {
+	out := mat.NewDense(p, p, nil)
+	if rank == 0 {
+		return out
+	}
+	var v mat.Dense
+	svd.VTo(&v)
+	s := svd.Values(nil)
+	vs := mat.DenseCopyOf(v.Slice(0, p, 0, rank))
+	for k := 0; k < rank; k++ {
+		for j := 0; j < p; j++ {
+			vs.Set(j, k, vs.At(j, k)/s[k])
+		}
+	}
+	out.Mul(vs, vs.T())
+	return out
 }
