@@ -1,0 +1,112 @@
+package transitivity
+
+import (
+	"context"
+	"testing"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/task"
+	"github.com/prefscope/prefscope/lib/template"
+	"github.com/prefscope/prefscope/lib/utility"
+)
+
+// TestPlantedFloorOnSyntheticRun measures a dense run of the simulated
+// respondent (30 tasks, every pair, 2 samples, random order per pair) through
+// the engine, and checks the measured hard-cycle rate against the rate the
+// planted model predicts for the same triads: planted context utilities,
+// Sigma, position bias and the run's temperature. The respondent is
+// transitive up to its position bias, so the measured rate must sit inside
+// the predicted interval. The fitted model (no position bias) must predict
+// a rate too, and one near the planted one.
+func TestPlantedFloorOnSyntheticRun(t *testing.T) {
+	all, err := task.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := task.Sample(all, task.SampleOptions{N: 30, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := template.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := synth.New(synth.Options{Seed: 11, Tasks: all, Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := cat.Generate(template.PreRevealed, "")[0]
+	tpl.Fields.TaskOrder = template.OrderRandom
+	byID := map[string]task.Task{}
+	var ids []string
+	for _, tk := range tasks {
+		byID[tk.ID] = tk
+		ids = append(ids, tk.ID)
+	}
+	var pairs [][2]string
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			pairs = append(pairs, [2]string{min(ids[i], ids[j]), max(ids[i], ids[j])})
+		}
+	}
+	cfg := measure.RunConfig{Study: "test", Part: "dense", Model: measure.ModelSpec{Kind: "synth", Seed: 11}, Template: tpl,
+		Tasks: ids, Pairs: pairs, Samples: 2, Temperature: 1, Seed: 5}
+	eng := &measure.Engine{Model: sm, Catalog: cat, Tasks: byID, Concurrency: 2}
+	dir := t.TempDir()
+	sum, err := eng.Run(context.Background(), dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := measure.ReadRun(sum.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tour, err := FromRun(run, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := []*Tournament{tour}
+	triads, _, err := Triads(ts, &SampleOptions{Exhaustive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	measured, err := Summarize(triads, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := sm.Truth()
+	ctx := synth.ContextOf(tpl)
+	planted := Thurstonian{Mu: map[string]float64{}, Sigma: map[string]float64{}, PositionBias: truth.Params.PositionBias, Temperature: 1}
+	for _, id := range ids {
+		planted.Mu[id], planted.Sigma[id] = truth.Utility(id, ctx), truth.Sigma[id]
+	}
+	pred, err := Predict(ts, triads, []Thurstonian{planted}, &BootstrapOptions{Replicates: 1000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d triads: measured %.4f [%.4f, %.4f], planted model predicts %.4f [%.4f, %.4f]",
+		len(triads), measured.HardCycleRate, measured.RateLow, measured.RateHigh, pred.HardCycleRate, pred.RateLow, pred.RateHigh)
+	if measured.HardCycleRate < pred.RateLow || measured.HardCycleRate > pred.RateHigh {
+		t.Errorf("measured rate %.4f outside the planted prediction [%.4f, %.4f]", measured.HardCycleRate, pred.RateLow, pred.RateHigh)
+	}
+	if pred.HardCycleRate <= 0 || pred.HardCycleRate >= 0.25 {
+		t.Errorf("planted floor %.4f, want strictly between 0 and the random 0.25", pred.HardCycleRate)
+	}
+	u, _, err := utility.FitRun(run, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fitted, err := FromUtilities(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp, err := Predict(ts, triads, []Thurstonian{fitted}, &BootstrapOptions{Replicates: 300, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("fitted model predicts %.4f [%.4f, %.4f]", fp.HardCycleRate, fp.RateLow, fp.RateHigh)
+	if fp.HardCycleRate <= 0 || fp.HardCycleRate >= 0.25 {
+		t.Errorf("fitted floor %.4f, want strictly between 0 and 0.25", fp.HardCycleRate)
+	}
+}
