@@ -153,8 +153,14 @@ type Regression struct {
 	Terms []string
 	// Beta is the minimum-norm least-squares solution X⁺y.
 	Beta []float64
-	// SE holds √(diag((XᵀX)⁺) · SSE/(n - p)); NaN when n ≤ p.
+	// SE holds the OLS standard errors √(diag((XᵀX)⁺) · SSE/(n - p)); NaN
+	// when n ≤ p. They treat run pairs as independent, which they are not.
 	SE []float64
+	// RobustSE holds dyadic cluster-robust standard errors with runs as
+	// units (DyadicSE); Regress fills it, MinNormLeastSquares does not.
+	RobustSE []float64
+	// Runs is the number of runs in the pairs (the units of RobustSE).
+	Runs int
 	// R2 is 1 - SSE/SST, SST about the mean of y.
 	R2 float64
 	// N is the number of observations, Rank the rank p of X.
@@ -163,28 +169,23 @@ type Regression struct {
 }
 
 // Regress fits the regression view: correlation on an intercept plus one
-// "field is the same in both runs" indicator per field.
+// "field is the same in both runs" indicator per field, with OLS and dyadic
+// cluster-robust standard errors (runs are the units; see DyadicSE).
 func (c *Correlations) Regress() (*Regression, error) {
-	n, p := len(c.Pairs), len(c.Fields)+1
-	if n == 0 {
+	if len(c.Pairs) == 0 {
 		return nil, errors.New("robustness: regress: no run pairs")
 	}
-	x := mat.NewDense(n, p, nil)
-	y := make([]float64, n)
-	for i, pc := range c.Pairs {
-		x.Set(i, 0, 1)
-		for k, s := range pc.Same {
-			if s {
-				x.Set(i, k+1, 1)
-			}
-		}
-		y[i] = pc.Pearson
-	}
+	x, y := design(c.Pairs, len(c.Fields))
 	r, err := MinNormLeastSquares(x, y)
 	if err != nil {
 		return nil, err
 	}
 	r.Terms = append([]string{"intercept"}, c.Fields...)
+	ids, a, b := c.runIndex()
+	r.Runs = len(ids)
+	if r.RobustSE, err = DyadicSE(x, y, a, b); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

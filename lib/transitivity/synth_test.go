@@ -24,10 +24,6 @@ func TestPlantedFloorOnSyntheticRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks, err := task.Sample(all, task.SampleOptions{N: 30, Seed: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cat, err := template.DefaultCatalog()
 	if err != nil {
 		t.Fatal(err)
@@ -38,30 +34,8 @@ func TestPlantedFloorOnSyntheticRun(t *testing.T) {
 	}
 	tpl := cat.Generate(template.PreRevealed, "")[0]
 	tpl.Fields.TaskOrder = template.OrderRandom
-	byID := map[string]task.Task{}
-	var ids []string
-	for _, tk := range tasks {
-		byID[tk.ID] = tk
-		ids = append(ids, tk.ID)
-	}
-	var pairs [][2]string
-	for i := range ids {
-		for j := i + 1; j < len(ids); j++ {
-			pairs = append(pairs, [2]string{min(ids[i], ids[j]), max(ids[i], ids[j])})
-		}
-	}
-	cfg := measure.RunConfig{Study: "test", Part: "dense", Model: measure.ModelSpec{Kind: "synth", Seed: 11}, Template: tpl,
-		Tasks: ids, Pairs: pairs, Samples: 2, Temperature: 1, Seed: 5}
-	eng := &measure.Engine{Model: sm, Catalog: cat, Tasks: byID, Concurrency: 2}
-	dir := t.TempDir()
-	sum, err := eng.Run(context.Background(), dir, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := measure.ReadRun(sum.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	run := measureDense(t, sm, all, tpl, 30, 2, 5)
+	ids := run.File.Config.Tasks
 	tour, err := FromRun(run, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -109,4 +83,77 @@ func TestPlantedFloorOnSyntheticRun(t *testing.T) {
 	if fp.HardCycleRate <= 0 || fp.HardCycleRate >= 0.25 {
 		t.Errorf("fitted floor %.4f, want strictly between 0 and 0.25", fp.HardCycleRate)
 	}
+}
+
+// TestAnalyze runs the whole analysis on two synthetic runs: it must agree
+// with the steps done by hand and report each run.
+func TestAnalyze(t *testing.T) {
+	all, _ := task.Default()
+	cat, _ := template.DefaultCatalog()
+	sm, err := synth.New(synth.Options{Seed: 3, Tasks: all, Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs []*measure.Run
+	for k, tpl := range cat.Generate(template.PreRevealed, "")[:2] {
+		tpl.Fields.TaskOrder = template.OrderRandom
+		runs = append(runs, measureDense(t, sm, all, tpl, 20, 3, int64(k)))
+	}
+	a, err := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Truth: sm.Truth(), Bootstrap: BootstrapOptions{Replicates: 200}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Triads) != 2*1140 || len(a.PerRun) != 2 || !a.HasPlanted {
+		t.Fatalf("%d triads, %d runs, planted %v; want 2280, 2, true", len(a.Triads), len(a.PerRun), a.HasPlanted)
+	}
+	hard := a.PerRun[0].Measured.HardCycles + a.PerRun[1].Measured.HardCycles
+	if hard != a.Measured.HardCycles {
+		t.Errorf("per-run hard cycles add to %d, overall %d", hard, a.Measured.HardCycles)
+	}
+	pred, _ := Predict(a.Tournaments, a.Triads, PlantedModels(sm.Truth(), runs), &BootstrapOptions{Replicates: 200})
+	if pred != a.Planted {
+		t.Errorf("Analyze's planted prediction %+v, by hand %+v", a.Planted, pred)
+	}
+	three, _ := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Tournament: TournamentOptions{MaxSamples: 1}, Bootstrap: BootstrapOptions{Replicates: 50}})
+	if three.Tournaments[0].Choices >= a.Tournaments[0].Choices || three.HasPlanted {
+		t.Errorf("one sample per pair kept %d of %d choices", three.Tournaments[0].Choices, a.Tournaments[0].Choices)
+	}
+}
+
+// measureDense measures n tasks of the default set (seeded sample), every
+// pair, samples times, through the engine.
+func measureDense(t *testing.T, sm *synth.Model, all []task.Task, tpl template.Template, n, samples int, seed int64) *measure.Run {
+	t.Helper()
+	tasks, err := task.Sample(all, task.SampleOptions{N: n, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := template.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]task.Task{}
+	var ids []string
+	for _, tk := range tasks {
+		byID[tk.ID] = tk
+		ids = append(ids, tk.ID)
+	}
+	var pairs [][2]string
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			pairs = append(pairs, [2]string{min(ids[i], ids[j]), max(ids[i], ids[j])})
+		}
+	}
+	cfg := measure.RunConfig{Study: "test", Part: "dense", Model: measure.ModelSpec{Kind: "synth", Seed: sm.Truth().Seed}, Template: tpl,
+		Tasks: ids, Pairs: pairs, Samples: samples, Temperature: 1, Seed: seed}
+	eng := &measure.Engine{Model: sm, Catalog: cat, Tasks: byID, Concurrency: 2}
+	sum, err := eng.Run(context.Background(), t.TempDir(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := measure.ReadRun(sum.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
 }

@@ -1,0 +1,278 @@
+package robustness
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/task"
+	"github.com/prefscope/prefscope/lib/template"
+	"github.com/prefscope/prefscope/lib/utility"
+)
+
+// The kinds of standard error Calibrate compares.
+const (
+	KindOLS       = "OLS"
+	KindDyadic    = "dyadic-robust"
+	KindBootstrap = "run bootstrap"
+	KindTasks     = "task bootstrap"
+)
+
+// Kinds lists the standard-error kinds in display order.
+var Kinds = []string{KindOLS, KindDyadic, KindBootstrap, KindTasks}
+
+// CalibrationOptions are the settings of Calibrate: replicate small
+// studies of the simulated respondent that differ only in its seed. The
+// zero value of each field selects the documented default.
+type CalibrationOptions struct {
+	// Replicates is the number of studies. Default 20.
+	Replicates int
+	// Seed: replicate r's respondent has seed Seed+r+1, a new planted
+	// truth each time. With FixedTruth every replicate has seed Seed+1 and
+	// they differ only in the seeds of the calls (the same respondent
+	// answering again), which leaves out the spread over tasks' planted
+	// perturbations.
+	Seed       int64
+	FixedTruth bool
+	// Runs is the number of templates per study, drawn once by the
+	// balanced sampler with TemplateSeed (default 24 and 7, as the default
+	// study's robustness part).
+	Runs         int
+	TemplateSeed int64
+	// Tasks is the number of tasks per run, drawn once from the default
+	// task set with TaskSeed; every pair of them is measured Samples times
+	// at temperature 1. Defaults 30 and 1.
+	Tasks    int
+	TaskSeed uint64
+	Samples  int
+	// Bootstrap is the number of run-bootstrap resamples per study.
+	// Default 200.
+	Bootstrap int
+	// Dir keeps the replicate studies' runs (Dir/rep-NN/runs), so an
+	// interrupted calibration resumes where it stopped; empty uses a
+	// temporary directory removed at the end.
+	Dir string
+	// Concurrency of the measurement engine; 0 means 4.
+	Concurrency int
+	// Progress receives one line per replicate with rate and ETA.
+	Progress io.Writer
+}
+
+func (o *CalibrationOptions) withDefaults() CalibrationOptions {
+	c := CalibrationOptions{}
+	if o != nil {
+		c = *o
+	}
+	def := func(x *int, d int) {
+		if *x <= 0 {
+			*x = d
+		}
+	}
+	def(&c.Replicates, 20)
+	def(&c.Runs, 24)
+	def(&c.Tasks, 30)
+	def(&c.Samples, 1)
+	def(&c.Bootstrap, 200)
+	def(&c.Concurrency, 4)
+	if c.TemplateSeed == 0 {
+		c.TemplateSeed = 7
+	}
+	return c
+}
+
+// Calibration compares, per regression term, the spread of the estimated
+// β across replicate studies with the mean standard error each kind
+// reported.
+type Calibration struct {
+	Terms []string
+	// Planted is the mean over replicates of the planted β: the regression
+	// on the runs' planted correlations (synth.Truth.ExpectedCorrelation).
+	Planted []float64
+	// Beta[r][j] and SE[kind][r][j] are replicate r's estimate and
+	// standard errors.
+	Beta [][]float64
+	SE   map[string][][]float64
+	// SD[j] is the standard deviation of β_j across replicates, MeanBeta[j]
+	// its mean; MeanSE[kind][j] the mean reported SE and Ratio[kind][j] =
+	// SD[j] / MeanSE[kind][j] (1 for a calibrated kind).
+	SD, MeanBeta []float64
+	MeanSE       map[string][]float64
+	Ratio        map[string][]float64
+	// Pairs and Runs per replicate study.
+	Pairs, Runs int
+}
+
+// Calibrate runs the replicate studies (respondent, measurement engine,
+// Thurstonian fit per run, sensitivity regression) and compares standard
+// errors with the spread of estimates. The template design and tasks are
+// the same in every replicate, so the spread is conditional on the design,
+// as the standard errors are.
+func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error) {
+	opt := o.withDefaults()
+	all, err := task.Default()
+	if err != nil {
+		return nil, fmt.Errorf("robustness: calibrate: %w", err)
+	}
+	tasks, err := task.Sample(all, task.SampleOptions{N: opt.Tasks, Seed: opt.TaskSeed})
+	if err != nil {
+		return nil, fmt.Errorf("robustness: calibrate: %w", err)
+	}
+	cat, err := template.DefaultCatalog()
+	if err != nil {
+		return nil, fmt.Errorf("robustness: calibrate: %w", err)
+	}
+	tpls := template.SampleBalanced(cat.Generate(template.PreRevealed, ""), opt.Runs, opt.TemplateSeed)
+	dir := opt.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "prefscope-calibration-"); err != nil {
+			return nil, fmt.Errorf("robustness: calibrate: %w", err)
+		}
+		defer os.RemoveAll(dir)
+	}
+	cal := &Calibration{SE: map[string][][]float64{}}
+	start := time.Now()
+	for r := range opt.Replicates {
+		rep, err := replicate(ctx, opt, r, all, tasks, cat, tpls, filepath.Join(dir, fmt.Sprintf("rep-%02d", r)))
+		if err != nil {
+			return nil, fmt.Errorf("robustness: calibrate: replicate %d: %w", r, err)
+		}
+		if cal.Terms == nil {
+			cal.Terms, cal.Planted = rep.reg.Terms, make([]float64, len(rep.reg.Terms))
+			cal.Pairs, cal.Runs = rep.reg.N, rep.reg.Runs
+		}
+		if len(rep.reg.Terms) != len(cal.Terms) {
+			return nil, fmt.Errorf("robustness: calibrate: replicate %d has terms %v, the first had %v", r, rep.reg.Terms, cal.Terms)
+		}
+		cal.Beta = append(cal.Beta, rep.reg.Beta)
+		cal.SE[KindOLS] = append(cal.SE[KindOLS], rep.reg.SE)
+		cal.SE[KindDyadic] = append(cal.SE[KindDyadic], rep.reg.RobustSE)
+		cal.SE[KindBootstrap] = append(cal.SE[KindBootstrap], rep.boot.SE)
+		cal.SE[KindTasks] = append(cal.SE[KindTasks], rep.taskBoot.SE)
+		for j, b := range rep.planted {
+			cal.Planted[j] += b / float64(opt.Replicates)
+		}
+		if opt.Progress != nil {
+			el := time.Since(start)
+			per := el / time.Duration(r+1)
+			fmt.Fprintf(opt.Progress, "calibration: %d/%d replicate studies, %.1f s each, ETA %s\n", r+1, opt.Replicates, per.Seconds(), (per * time.Duration(opt.Replicates-r-1)).Round(time.Second))
+		}
+	}
+	cal.summarize()
+	return cal, nil
+}
+
+type replicateResult struct {
+	reg            *Regression
+	boot, taskBoot *RunBootstrap
+	planted        []float64
+}
+
+func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []task.Task, cat *template.Catalog, tpls []template.Template, dir string) (*replicateResult, error) {
+	seed, callSeed := opt.Seed+1, 1_000_003*int64(r+1)
+	if !opt.FixedTruth {
+		seed, callSeed = opt.Seed+int64(r)+1, 1_000_003
+	}
+	sm, err := synth.New(synth.Options{Seed: seed, Tasks: all, Catalog: cat})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]task.Task{}
+	var ids []string
+	for _, t := range tasks {
+		byID[t.ID] = t
+		ids = append(ids, t.ID)
+	}
+	var pairs [][2]string
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			pairs = append(pairs, [2]string{min(ids[i], ids[j]), max(ids[i], ids[j])})
+		}
+	}
+	eng := &measure.Engine{Model: sm, Catalog: cat, Tasks: byID, Concurrency: opt.Concurrency}
+	var runs []Run
+	ctxs := map[string]synth.Context{}
+	for ti, tpl := range tpls {
+		cfg := measure.RunConfig{Study: "calibration", Part: "robustness", Model: measure.ModelSpec{Kind: "synth", Seed: seed},
+			Template: tpl, Tasks: ids, Pairs: pairs, Samples: opt.Samples, Temperature: 1, Seed: callSeed + int64(ti)}
+		sum, err := eng.Run(ctx, filepath.Join(dir, "runs"), cfg)
+		if err != nil {
+			return nil, err
+		}
+		run, err := measure.ReadRun(sum.Dir)
+		if err != nil {
+			return nil, err
+		}
+		u, _, err := utility.FitRun(run, nil)
+		if err != nil {
+			return nil, err
+		}
+		fields := measure.FieldLevels(tpl)
+		delete(fields, "kind") // the same in every run
+		um := map[string]float64{}
+		for i, id := range u.IDs {
+			um[id] = u.Mu[i]
+		}
+		runs = append(runs, Run{ID: run.File.ID, Fields: fields, Utilities: um})
+		ctxs[run.File.ID] = synth.ContextOf(tpl)
+	}
+	c, err := Correlate(runs, 0)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := c.Regress()
+	if err != nil {
+		return nil, err
+	}
+	boot, err := c.Bootstrap(&BootstrapOptions{Replicates: opt.Bootstrap, Seed: uint64(r)})
+	if err != nil {
+		return nil, err
+	}
+	taskBoot, err := TaskBootstrap(runs, 0, &BootstrapOptions{Replicates: opt.Bootstrap, Seed: uint64(r)})
+	if err != nil {
+		return nil, err
+	}
+	pc := &Correlations{Fields: c.Fields, Pairs: append([]PairCorrelation(nil), c.Pairs...)}
+	for i := range pc.Pairs {
+		pc.Pairs[i].Pearson = sm.Truth().ExpectedCorrelation(ctxs[pc.Pairs[i].A], ctxs[pc.Pairs[i].B])
+	}
+	planted, err := MinNormLeastSquares(design(pc.Pairs, len(pc.Fields)))
+	if err != nil {
+		return nil, err
+	}
+	return &replicateResult{reg: reg, boot: boot, taskBoot: taskBoot, planted: planted.Beta}, nil
+}
+
+func (c *Calibration) summarize() {
+	p := len(c.Terms)
+	c.SD, c.MeanBeta = make([]float64, p), make([]float64, p)
+	c.MeanSE, c.Ratio = map[string][]float64{}, map[string][]float64{}
+	col := make([]float64, len(c.Beta))
+	for j := range p {
+		for r := range c.Beta {
+			col[r] = c.Beta[r][j]
+		}
+		c.MeanBeta[j], c.SD[j] = stat.MeanStdDev(col, nil)
+	}
+	for _, k := range Kinds {
+		c.MeanSE[k], c.Ratio[k] = make([]float64, p), make([]float64, p)
+		for j := range p {
+			var s float64
+			for r := range c.SE[k] {
+				s += c.SE[k][r][j]
+			}
+			c.MeanSE[k][j] = s / float64(len(c.SE[k]))
+			c.Ratio[k][j] = c.SD[j] / c.MeanSE[k][j]
+			if math.IsInf(c.Ratio[k][j], 0) {
+				c.Ratio[k][j] = math.NaN()
+			}
+		}
+	}
+}

@@ -1,0 +1,395 @@
+package robustness
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+)
+
+// DyadicSE returns dyadic cluster-robust standard errors of the
+// minimum-norm least-squares fit of y on X, for observations that are pairs
+// of units: observation i involves units a[i] and b[i] (a[i] ≠ b[i], each
+// unordered pair at most once). Two observations are allowed to be
+// correlated when they share a unit (Fafchamps and Gubert 2007; Aronow,
+// Samii and Assenova 2015):
+//
+//	V = c · B (Σ_{i,j: share a unit} eᵢ eⱼ xᵢ xⱼᵀ) B,   B = (XᵀX)⁺,
+//
+// the sum running over ordered pairs including i = j, e the residuals. It is
+// computed as Σ_g S_g S_gᵀ − Σ_i eᵢ² xᵢ xᵢᵀ, S_g = Σ_{i ∋ g} eᵢ xᵢ the score
+// sum of unit g: distinct dyads share at most one unit, and a dyad counted
+// from both its units once too often. Small-sample handling, as Stata's
+// cluster option and Aronow et al. apply it: c = G/(G − 1) · (n − 1)/(n − p),
+// G the number of units, p the rank of X. The estimate is not guaranteed
+// positive semi-definite; negative eigenvalues are set to zero (Cameron,
+// Gelbach and Miller 2011) before the standard errors are read off the
+// diagonal. NaN when there are fewer than two units or no residual degrees
+// of freedom.
+func DyadicSE(x mat.Matrix, y []float64, a, b []int) ([]float64, error) {
+	_, p := x.Dims()
+	v, err := dyadicCov(x, y, a, b)
+	if err != nil || v == nil {
+		se := make([]float64, p)
+		for j := range se {
+			se[j] = math.NaN()
+		}
+		return se, err
+	}
+	// The estimator need not be positive semi-definite; clip negative
+	// eigenvalues at zero, as Cameron, Gelbach and Miller (2011) do for
+	// multiway clustering.
+	var eig mat.EigenSym
+	if !eig.Factorize(v, true) {
+		return nil, errors.New("robustness: dyadic SE: eigendecomposition did not converge")
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	se := make([]float64, p)
+	for j := range p {
+		var d float64
+		for k, l := range vals {
+			if l > 0 {
+				d += l * vecs.At(j, k) * vecs.At(j, k)
+			}
+		}
+		se[j] = math.Sqrt(d)
+	}
+	return se, nil
+}
+
+// dyadicCov is DyadicSE's covariance matrix before clipping; nil (and no
+// error) when it is undefined.
+func dyadicCov(x mat.Matrix, y []float64, a, b []int) (*mat.SymDense, error) {
+	n, p := x.Dims()
+	if len(y) != n || len(a) != n || len(b) != n {
+		return nil, fmt.Errorf("robustness: dyadic SE: X has %d rows, y %d, units %d and %d", n, len(y), len(a), len(b))
+	}
+	var svd mat.SVD
+	if n == 0 || p == 0 || !svd.Factorize(x, mat.SVDThin) {
+		return nil, errors.New("robustness: dyadic SE: cannot factorize X")
+	}
+	rank := svd.Rank(float64(max(n, p)) * 2.220446049250313e-16)
+	units := map[int]int{}
+	for i := range n {
+		if a[i] == b[i] {
+			return nil, fmt.Errorf("robustness: dyadic SE: observation %d pairs unit %d with itself", i, a[i])
+		}
+		for _, u := range []int{a[i], b[i]} {
+			if _, ok := units[u]; !ok {
+				units[u] = len(units)
+			}
+		}
+	}
+	g := len(units)
+	if rank == 0 || n <= rank || g < 2 {
+		return nil, nil
+	}
+	beta := mat.NewVecDense(p, nil)
+	svd.SolveVecTo(beta, mat.NewVecDense(n, y), rank)
+	var fit mat.VecDense
+	fit.MulVec(x, beta)
+	scores := mat.NewDense(g, p, nil) // row g: S_g
+	meat := mat.NewDense(p, p, nil)
+	xi := make([]float64, p)
+	for i := range n {
+		e := y[i] - fit.AtVec(i)
+		for j := range p {
+			xi[j] = x.At(i, j) * e
+		}
+		for _, u := range []int{units[a[i]], units[b[i]]} {
+			row := scores.RawRowView(u)
+			for j := range p {
+				row[j] += xi[j]
+			}
+		}
+		s := mat.NewVecDense(p, xi)
+		meat.RankOne(meat, -1, s, s)
+	}
+	var ss mat.Dense
+	ss.Mul(scores.T(), scores)
+	meat.Add(meat, &ss)
+	bread := pinvGram(&svd, rank, p)
+	var v mat.Dense
+	v.Product(bread, meat, bread)
+	c := float64(g) / float64(g-1) * float64(n-1) / float64(n-rank)
+	v.Scale(c, &v)
+	return mat.NewSymDense(p, symmetrized(&v)), nil
+}
+
+// symmetrized returns (V + Vᵀ)/2 as a row-major slice.
+func symmetrized(v *mat.Dense) []float64 {
+	p, _ := v.Dims()
+	out := make([]float64, p*p)
+	for i := range p {
+		for j := range p {
+			out[i*p+j] = (v.At(i, j) + v.At(j, i)) / 2
+		}
+	}
+	return out
+}
+
+// design builds X (intercept plus one indicator per field) and y for a set
+// of pairs.
+func design(pairs []PairCorrelation, fields int) (*mat.Dense, []float64) {
+	x := mat.NewDense(len(pairs), fields+1, nil)
+	y := make([]float64, len(pairs))
+	for i, pc := range pairs {
+		x.Set(i, 0, 1)
+		for k, s := range pc.Same {
+			if s {
+				x.Set(i, k+1, 1)
+			}
+		}
+		y[i] = pc.Pearson
+	}
+	return x, y
+}
+
+// runIndex numbers the runs that appear in c's pairs, in order of first
+// appearance, and returns each pair's two run numbers.
+func (c *Correlations) runIndex() (ids []string, a, b []int) {
+	index := map[string]int{}
+	num := func(id string) int {
+		k, ok := index[id]
+		if !ok {
+			k = len(ids)
+			index[id] = k
+			ids = append(ids, id)
+		}
+		return k
+	}
+	for _, p := range c.Pairs {
+		a, b = append(a, num(p.A)), append(b, num(p.B))
+	}
+	return ids, a, b
+}
+
+// Interval is a confidence interval [Low, High].
+type Interval struct{ Low, High float64 }
+
+// BootstrapOptions are the settings of Bootstrap. The zero value uses 2000
+// replicates, a 95% percentile interval and seed 0.
+type BootstrapOptions struct {
+	Replicates int
+	// Level is the coverage of the intervals, in (0, 1).
+	Level float64
+	Seed  uint64
+}
+
+// RunBootstrap is the run-level bootstrap of the sensitivity regression.
+type RunBootstrap struct {
+	// Terms are the regression's terms; Beta[j] and R2 are percentile
+	// intervals, SE[j] the standard deviation of the replicates' β_j.
+	Terms []string
+	Beta  []Interval
+	SE    []float64
+	R2    Interval
+	// Replicates is the number of resamples; RankDeficient counts those
+	// whose design lost rank (a field with no variation left, say), fitted
+	// by minimum norm like the original.
+	Replicates, RankDeficient int
+}
+
+// Bootstrap resamples runs: each replicate draws as many runs as appear in
+// c's pairs, with replacement, and rebuilds the observations from every two
+// draws that are distinct runs with a stored pair (two draws of the same
+// run have no correlation of their own and are left out), then refits the
+// regression. It returns an error when c has fewer than three runs.
+func (c *Correlations) Bootstrap(o *BootstrapOptions) (*RunBootstrap, error) {
+	opt := BootstrapOptions{}
+	if o != nil {
+		opt = *o
+	}
+	if opt.Replicates <= 0 {
+		opt.Replicates = 2000
+	}
+	if opt.Level <= 0 || opt.Level >= 1 {
+		opt.Level = 0.95
+	}
+	ids, a, b := c.runIndex()
+	g := len(ids)
+	if g < 3 {
+		return nil, fmt.Errorf("robustness: bootstrap: %d runs in pairs, need at least 3", g)
+	}
+	pair := map[[2]int]int{}
+	for i := range c.Pairs {
+		pair[[2]int{min(a[i], b[i]), max(a[i], b[i])}] = i
+	}
+	p := len(c.Fields) + 1
+	full, _ := c.Regress()
+	betas := make([][]float64, p)
+	r2 := make([]float64, 0, opt.Replicates)
+	out := &RunBootstrap{Terms: append([]string{"intercept"}, c.Fields...), Replicates: opt.Replicates}
+	rng := rand.New(rand.NewPCG(opt.Seed, 0xb0075))
+	draw := make([]int, g)
+	var obs []PairCorrelation
+	for range opt.Replicates {
+		for k := range draw {
+			draw[k] = rng.IntN(g)
+		}
+		obs = obs[:0]
+		for k := range g {
+			for l := k + 1; l < g; l++ {
+				u, v := min(draw[k], draw[l]), max(draw[k], draw[l])
+				if i, ok := pair[[2]int{u, v}]; ok && u != v {
+					obs = append(obs, c.Pairs[i])
+				}
+			}
+		}
+		if len(obs) == 0 {
+			out.RankDeficient++
+			continue
+		}
+		x, y := design(obs, len(c.Fields))
+		r, err := MinNormLeastSquares(x, y)
+		if err != nil {
+			return nil, err
+		}
+		if full != nil && r.Rank < full.Rank {
+			out.RankDeficient++
+		}
+		for j := range p {
+			betas[j] = append(betas[j], r.Beta[j])
+		}
+		r2 = append(r2, r.R2)
+	}
+	for j := range p {
+		out.Beta = append(out.Beta, percentile(betas[j], opt.Level))
+		out.SE = append(out.SE, stat.StdDev(betas[j], nil))
+	}
+	out.R2 = percentile(r2, opt.Level)
+	return out, nil
+}
+
+func percentile(x []float64, level float64) Interval {
+	if len(x) == 0 {
+		return Interval{math.NaN(), math.NaN()}
+	}
+	s := append([]float64(nil), x...)
+	sort.Float64s(s)
+	q := (1 - level) / 2
+	return Interval{stat.Quantile(q, stat.Empirical, s, nil), stat.Quantile(1-q, stat.Empirical, s, nil)}
+}
+
+// TaskBootstrap resamples tasks instead of runs: each replicate draws as
+// many tasks as the runs cover, with replacement, recomputes every run
+// pair's correlation over the drawn tasks they share (a task drawn twice
+// counts twice) and refits the regression. Given the templates, every
+// source of variation in the sensitivity regression (a task's utility, its
+// planted per-level perturbations, its measurement noise in each run) is a
+// draw per task, independent across tasks, so this bootstrap targets the
+// spread over new tasks and new respondents that run-level methods miss:
+// runs sharing a field level share its per-task perturbations, which ties
+// together pairs with no run in common. minShared is as for Correlate.
+func TaskBootstrap(runs []Run, minShared int, o *BootstrapOptions) (*RunBootstrap, error) {
+	opt := BootstrapOptions{}
+	if o != nil {
+		opt = *o
+	}
+	if opt.Replicates <= 0 {
+		opt.Replicates = 2000
+	}
+	if opt.Level <= 0 || opt.Level >= 1 {
+		opt.Level = 0.95
+	}
+	c, err := Correlate(runs, minShared)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Pairs) == 0 {
+		return nil, errors.New("robustness: task bootstrap: no run pairs")
+	}
+	taskIndex := map[string]int{}
+	var tasks []string
+	for _, r := range runs {
+		for t := range r.Utilities {
+			if _, ok := taskIndex[t]; !ok {
+				taskIndex[t] = len(tasks)
+				tasks = append(tasks, t)
+			}
+		}
+	}
+	byID := map[string]int{}
+	for k, r := range runs {
+		byID[r.ID] = k
+	}
+	// Per pair, the shared tasks' indices and utilities, fixed once.
+	type shared struct {
+		task []int
+		x, y []float64
+	}
+	sh := make([]shared, len(c.Pairs))
+	for i, p := range c.Pairs {
+		ra, rb := runs[byID[p.A]], runs[byID[p.B]]
+		for t, ua := range ra.Utilities {
+			if ub, ok := rb.Utilities[t]; ok {
+				sh[i].task = append(sh[i].task, taskIndex[t])
+				sh[i].x, sh[i].y = append(sh[i].x, ua), append(sh[i].y, ub)
+			}
+		}
+	}
+	if minShared <= 0 {
+		minShared = DefaultMinShared
+	}
+	p := len(c.Fields) + 1
+	full, _ := c.Regress()
+	out := &RunBootstrap{Terms: append([]string{"intercept"}, c.Fields...), Replicates: opt.Replicates}
+	betas := make([][]float64, p)
+	var r2 []float64
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x7a5c))
+	count := make([]float64, len(tasks))
+	var obs []PairCorrelation
+	w := []float64{}
+	for range opt.Replicates {
+		clear(count)
+		for range tasks {
+			count[rng.IntN(len(tasks))]++
+		}
+		obs = obs[:0]
+		for i, pc := range c.Pairs {
+			w = w[:0]
+			var n float64
+			for _, t := range sh[i].task {
+				w = append(w, count[t])
+				n += count[t]
+			}
+			if n < float64(minShared) {
+				continue
+			}
+			r := stat.Correlation(sh[i].x, sh[i].y, w)
+			if math.IsNaN(r) {
+				continue
+			}
+			pc.Pearson = r
+			obs = append(obs, pc)
+		}
+		if len(obs) == 0 {
+			out.RankDeficient++
+			continue
+		}
+		x, y := design(obs, len(c.Fields))
+		reg, err := MinNormLeastSquares(x, y)
+		if err != nil {
+			return nil, err
+		}
+		if full != nil && reg.Rank < full.Rank {
+			out.RankDeficient++
+		}
+		for j := range p {
+			betas[j] = append(betas[j], reg.Beta[j])
+		}
+		r2 = append(r2, reg.R2)
+	}
+	for j := range p {
+		out.Beta = append(out.Beta, percentile(betas[j], opt.Level))
+		out.SE = append(out.SE, stat.StdDev(betas[j], nil))
+	}
+	out.R2 = percentile(r2, opt.Level)
+	return out, nil
+}
