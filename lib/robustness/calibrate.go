@@ -197,7 +197,7 @@ func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []
 		}
 	}
 	eng := &measure.Engine{Model: sm, Catalog: cat, Tasks: byID, Concurrency: opt.Concurrency}
-	var runs []Run
+	var stored []*measure.Run
 	ctxs := map[string]synth.Context{}
 	for ti, tpl := range tpls {
 		cfg := measure.RunConfig{Study: "calibration", Part: "robustness", Model: measure.ModelSpec{Kind: "synth", Seed: seed},
@@ -210,32 +210,26 @@ func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []
 		if err != nil {
 			return nil, err
 		}
-		u, _, err := utility.FitRun(run, nil)
+		u, counts, err := utility.FitRun(run, nil)
 		if err != nil {
 			return nil, err
 		}
-		fields := measure.FieldLevels(tpl)
-		delete(fields, "kind") // the same in every run
-		um := map[string]float64{}
-		for i, id := range u.IDs {
-			um[id] = u.Mu[i]
+		if err := utility.WriteRunFit(run.Dir, u, counts); err != nil {
+			return nil, err
 		}
-		runs = append(runs, Run{ID: run.File.ID, Fields: fields, Utilities: um})
+		stored = append(stored, run)
 		ctxs[run.File.ID] = synth.ContextOf(tpl)
 	}
+	// From here on exactly what a notebook does with a stored study.
+	runs, err := FromStoredRuns(stored)
+	if err != nil {
+		return nil, err
+	}
+	as, err := Assess(runs, 0, &BootstrapOptions{Replicates: opt.Bootstrap, Seed: uint64(r)})
+	if err != nil {
+		return nil, err
+	}
 	c, err := Correlate(runs, 0)
-	if err != nil {
-		return nil, err
-	}
-	reg, err := c.Regress()
-	if err != nil {
-		return nil, err
-	}
-	boot, err := c.Bootstrap(&BootstrapOptions{Replicates: opt.Bootstrap, Seed: uint64(r)})
-	if err != nil {
-		return nil, err
-	}
-	taskBoot, err := TaskBootstrap(runs, 0, &BootstrapOptions{Replicates: opt.Bootstrap, Seed: uint64(r)})
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +241,7 @@ func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []
 	if err != nil {
 		return nil, err
 	}
-	return &replicateResult{reg: reg, boot: boot, taskBoot: taskBoot, planted: planted.Beta}, nil
+	return &replicateResult{reg: as.Regression, boot: as.Run, taskBoot: as.Task, planted: planted.Beta}, nil
 }
 
 func (c *Calibration) summarize() {

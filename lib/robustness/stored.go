@@ -1,0 +1,86 @@
+package robustness
+
+import (
+	"fmt"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/utility"
+)
+
+// FromStoredRuns reads each run's fitted utilities (utilities.csv, written
+// by utility.WriteRunFit) and template fields; "kind" is dropped when every
+// run has the same one, since it cannot vary within the regression then.
+func FromStoredRuns(runs []*measure.Run) ([]Run, error) {
+	kinds := map[string]bool{}
+	for _, r := range runs {
+		kinds[string(r.File.Config.Template.Kind)] = true
+	}
+	out := make([]Run, 0, len(runs))
+	for _, r := range runs {
+		u, err := utility.ReadRunUtilities(r.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("robustness: run %s: %w", r.File.ID, err)
+		}
+		fields := measure.FieldLevels(r.File.Config.Template)
+		if len(kinds) == 1 {
+			delete(fields, "kind")
+		}
+		out = append(out, Run{ID: r.File.ID, Fields: fields, Utilities: u})
+	}
+	return out, nil
+}
+
+// TermUncertainty is one regression term with every kind of uncertainty.
+type TermUncertainty struct {
+	Term string
+	Beta float64
+	// OLS and Dyadic are standard errors; RunBootstrap and TaskBootstrap
+	// percentile intervals.
+	OLS, Dyadic                 float64
+	RunBootstrap, TaskBootstrap Interval
+}
+
+// Uncertainty is the sensitivity regression with all its uncertainties.
+type Uncertainty struct {
+	Regression *Regression
+	Run, Task  *RunBootstrap
+	Terms      []TermUncertainty
+}
+
+// Assess fits the regression on runs and adds the run and task bootstraps
+// (o as for Bootstrap; minShared as for Correlate).
+func Assess(runs []Run, minShared int, o *BootstrapOptions) (*Uncertainty, error) {
+	c, err := Correlate(runs, minShared)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := c.Regress()
+	if err != nil {
+		return nil, err
+	}
+	rb, err := c.Bootstrap(o)
+	if err != nil {
+		return nil, err
+	}
+	tb, err := TaskBootstrap(runs, minShared, o)
+	if err != nil {
+		return nil, err
+	}
+	u := &Uncertainty{Regression: reg, Run: rb, Task: tb}
+	for j, term := range reg.Terms {
+		u.Terms = append(u.Terms, TermUncertainty{Term: term, Beta: reg.Beta[j], OLS: reg.SE[j], Dyadic: reg.RobustSE[j], RunBootstrap: rb.Beta[j], TaskBootstrap: tb.Beta[j]})
+	}
+	return u, nil
+}
+
+// Positive reports, per kind, whether the 95% interval of β lies above 0:
+// β ± 1.96 SE for OLS and dyadic, the percentile interval for the
+// bootstraps (whose level the options set). Keys are the Kind* names.
+func (t TermUncertainty) Positive() map[string]bool {
+	return map[string]bool{
+		KindOLS:       t.Beta-1.96*t.OLS > 0,
+		KindDyadic:    t.Beta-1.96*t.Dyadic > 0,
+		KindBootstrap: t.RunBootstrap.Low > 0,
+		KindTasks:     t.TaskBootstrap.Low > 0,
+	}
+}
