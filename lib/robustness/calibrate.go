@@ -2,17 +2,20 @@ package robustness
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 	"github.com/prefscope/prefscope/lib/utility"
@@ -56,9 +59,9 @@ type CalibrationOptions struct {
 	// Bootstrap is the number of run-bootstrap resamples per study.
 	// Default 200.
 	Bootstrap int
-	// Dir keeps the replicate studies' runs (Dir/rep-NN/runs), so an
-	// interrupted calibration resumes where it stopped; empty uses a
-	// temporary directory removed at the end.
+	// Dir keeps each finished replicate's result (Dir/rep-NN.json; its runs
+	// are removed once it is done), so an interrupted calibration resumes
+	// where it stopped; empty uses a temporary directory removed at the end.
 	Dir string
 	// Concurrency of the measurement engine; 0 means 4.
 	Concurrency int
@@ -136,32 +139,35 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 			return nil, fmt.Errorf("robustness: calibrate: %w", err)
 		}
 		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("robustness: calibrate: %w", err)
 	}
 	cal := &Calibration{SE: map[string][][]float64{}}
-	start := time.Now()
+	start, made := time.Now(), 0
 	for r := range opt.Replicates {
-		rep, err := replicate(ctx, opt, r, all, tasks, cat, tpls, filepath.Join(dir, fmt.Sprintf("rep-%02d", r)))
+		rep, fresh, err := cachedReplicate(ctx, opt, r, all, tasks, cat, tpls, dir)
 		if err != nil {
 			return nil, fmt.Errorf("robustness: calibrate: replicate %d: %w", r, err)
 		}
 		if cal.Terms == nil {
-			cal.Terms, cal.Planted = rep.reg.Terms, make([]float64, len(rep.reg.Terms))
-			cal.Pairs, cal.Runs = rep.reg.N, rep.reg.Runs
+			cal.Terms, cal.Planted = rep.Terms, make([]float64, len(rep.Terms))
+			cal.Pairs, cal.Runs = rep.Pairs, rep.Runs
 		}
-		if len(rep.reg.Terms) != len(cal.Terms) {
-			return nil, fmt.Errorf("robustness: calibrate: replicate %d has terms %v, the first had %v", r, rep.reg.Terms, cal.Terms)
+		if !slices.Equal(rep.Terms, cal.Terms) {
+			return nil, fmt.Errorf("robustness: calibrate: replicate %d has terms %v, the first had %v", r, rep.Terms, cal.Terms)
 		}
-		cal.Beta = append(cal.Beta, rep.reg.Beta)
-		cal.SE[KindOLS] = append(cal.SE[KindOLS], rep.reg.SE)
-		cal.SE[KindDyadic] = append(cal.SE[KindDyadic], rep.reg.RobustSE)
-		cal.SE[KindBootstrap] = append(cal.SE[KindBootstrap], rep.boot.SE)
-		cal.SE[KindTasks] = append(cal.SE[KindTasks], rep.taskBoot.SE)
-		for j, b := range rep.planted {
+		cal.Beta = append(cal.Beta, rep.Beta)
+		for _, k := range Kinds {
+			cal.SE[k] = append(cal.SE[k], rep.SE[k])
+		}
+		for j, b := range rep.Planted {
 			cal.Planted[j] += b / float64(opt.Replicates)
 		}
-		if opt.Progress != nil {
-			el := time.Since(start)
-			per := el / time.Duration(r+1)
+		if fresh {
+			made++
+		}
+		if opt.Progress != nil && fresh {
+			per := time.Since(start) / time.Duration(made)
 			fmt.Fprintf(opt.Progress, "calibration: %d/%d replicate studies, %.1f s each, ETA %s\n", r+1, opt.Replicates, per.Seconds(), (per * time.Duration(opt.Replicates-r-1)).Round(time.Second))
 		}
 	}
@@ -169,10 +175,51 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 	return cal, nil
 }
 
+// replicateResult is what one replicate study contributes; with
+// CalibrationOptions.Dir it is kept as rep-NN.json, with the settings that
+// produced it, so that a resumed calibration skips finished replicates.
 type replicateResult struct {
-	reg            *Regression
-	boot, taskBoot *RunBootstrap
-	planted        []float64
+	Settings    string               `json:"settings"`
+	Terms       []string             `json:"terms"`
+	Beta        []float64            `json:"beta"`
+	SE          map[string][]float64 `json:"se"`
+	Planted     []float64            `json:"planted"`
+	Pairs, Runs int
+}
+
+// settingsKey names everything a replicate's result depends on.
+func (o CalibrationOptions) settingsKey(r int) string {
+	return fmt.Sprintf("replicate %d seed %d fixed %v runs %d tseed %d tasks %d taskseed %d samples %d bootstrap %d",
+		r, o.Seed, o.FixedTruth, o.Runs, o.TemplateSeed, o.Tasks, o.TaskSeed, o.Samples, o.Bootstrap)
+}
+
+// cachedReplicate returns replicate r from dir/rep-NN.json when it was made
+// with the same settings, and otherwise measures it in dir/rep-NN/ (which
+// the engine resumes if interrupted), saves the result and removes the runs.
+func cachedReplicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []task.Task, cat *template.Catalog, tpls []template.Template, dir string) (*replicateResult, bool, error) {
+	path := filepath.Join(dir, fmt.Sprintf("rep-%02d.json", r))
+	if b, err := os.ReadFile(path); err == nil {
+		var rep replicateResult
+		if err := json.Unmarshal(b, &rep); err != nil {
+			return nil, false, fmt.Errorf("%s: %w", path, err)
+		}
+		if rep.Settings == opt.settingsKey(r) {
+			return &rep, false, nil
+		}
+	}
+	runsDir := filepath.Join(dir, fmt.Sprintf("rep-%02d", r))
+	rep, err := replicate(ctx, opt, r, all, tasks, cat, tpls, runsDir)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return nil, false, fmt.Errorf("encoding replicate %d: %w", r, err)
+	}
+	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
+		return nil, false, err
+	}
+	return rep, true, os.RemoveAll(runsDir)
 }
 
 func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []task.Task, cat *template.Catalog, tpls []template.Template, dir string) (*replicateResult, error) {
@@ -241,7 +288,9 @@ func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []
 	if err != nil {
 		return nil, err
 	}
-	return &replicateResult{reg: as.Regression, boot: as.Run, taskBoot: as.Task, planted: planted.Beta}, nil
+	reg := as.Regression
+	return &replicateResult{Settings: opt.settingsKey(r), Terms: reg.Terms, Beta: reg.Beta, Planted: planted.Beta, Pairs: reg.N, Runs: reg.Runs,
+		SE: map[string][]float64{KindOLS: reg.SE, KindDyadic: reg.RobustSE, KindBootstrap: as.Run.SE, KindTasks: as.Task.SE}}, nil
 }
 
 func (c *Calibration) summarize() {

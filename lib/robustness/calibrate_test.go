@@ -3,6 +3,8 @@ package robustness
 import (
 	"context"
 	"math"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -18,9 +20,24 @@ import (
 // of 0.96-1.08 on every field.
 func TestCalibrateSmall(t *testing.T) {
 	var log strings.Builder
-	c, err := Calibrate(context.Background(), &CalibrationOptions{Replicates: 8, Runs: 12, Tasks: 16, Bootstrap: 60, Progress: &log})
+	dir := t.TempDir()
+	opts := &CalibrationOptions{Replicates: 8, Runs: 12, Tasks: 16, Bootstrap: 60, Progress: &log, Dir: dir}
+	c, err := Calibrate(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Resuming reads the eight finished replicates back and measures nothing.
+	var again strings.Builder
+	opts.Progress = &again
+	c2, err := Calibrate(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Len() != 0 || !reflect.DeepEqual(c, c2) {
+		t.Errorf("resumed calibration measured again (%q) or differs", again.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "rep-*", "runs")); len(left) != 0 {
+		t.Errorf("finished replicates left their runs: %v", left)
 	}
 	if len(c.Beta) != 8 || c.Runs != 12 || c.Pairs != 66 || len(c.Terms) != len(c.Planted) {
 		t.Fatalf("%d replicates, %d runs, %d pairs, terms %v", len(c.Beta), c.Runs, c.Pairs, c.Terms)
