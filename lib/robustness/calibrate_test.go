@@ -45,6 +45,9 @@ func TestCalibrateSmall(t *testing.T) {
 	if n := strings.Count(log.String(), "\n"); n != 8 || !strings.Contains(log.String(), "ETA") {
 		t.Errorf("progress: %d lines, want 8 with an ETA:\n%s", n, log.String())
 	}
+	if h, rows := c.Table(); len(h) != 4+len(Kinds) || len(rows) != len(c.Terms) || rows[0][0] != "intercept" {
+		t.Errorf("calibration table %v %v", h, rows)
+	}
 	for _, k := range Kinds {
 		for j, term := range c.Terms {
 			if se := c.MeanSE[k][j]; !(se > 0) || math.IsInf(se, 0) {

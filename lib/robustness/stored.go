@@ -2,6 +2,8 @@ package robustness
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/utility"
@@ -84,3 +86,44 @@ func (t TermUncertainty) Positive() map[string]bool {
 		KindTasks:     t.TaskBootstrap.Low > 0,
 	}
 }
+
+// UncertaintyTable formats terms for a report: β, the OLS and dyadic SEs,
+// both bootstrap intervals, and the kinds whose 95% interval excludes 0
+// (the kinds under which "β > 0" survives).
+func UncertaintyTable(terms []TermUncertainty) (header []string, rows [][]string) {
+	header = []string{"term", "β", "OLS SE", "dyadic SE", "run bootstrap 95%", "task bootstrap 95%", "β > 0 under"}
+	for _, t := range terms {
+		var pos []string
+		for _, k := range Kinds {
+			if t.Positive()[k] {
+				pos = append(pos, k)
+			}
+		}
+		if len(pos) == 0 {
+			pos = []string{"none"}
+		}
+		rows = append(rows, []string{t.Term, f3(t.Beta), f3(t.OLS), f3(t.Dyadic), interval(t.RunBootstrap), interval(t.TaskBootstrap), strings.Join(pos, ", ")})
+	}
+	return header, rows
+}
+
+// Table formats the calibration per term: planted and mean estimated β,
+// their spread across replicates, and the ratio sd / mean SE of each kind.
+func (c *Calibration) Table() (header []string, rows [][]string) {
+	header = []string{"term", "planted β", "mean β", "sd across replicates"}
+	for _, k := range Kinds {
+		header = append(header, "ratio, "+k)
+	}
+	for j, term := range c.Terms {
+		row := []string{term, f3(c.Planted[j]), f3(c.MeanBeta[j]), f3(c.SD[j])}
+		for _, k := range Kinds {
+			row = append(row, strconv.FormatFloat(c.Ratio[k][j], 'f', 2, 64))
+		}
+		rows = append(rows, row)
+	}
+	return header, rows
+}
+
+func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+
+func interval(iv Interval) string { return "[" + f3(iv.Low) + ", " + f3(iv.High) + "]" }

@@ -185,11 +185,16 @@ type BootstrapOptions struct {
 // RunBootstrap is the run-level bootstrap of the sensitivity regression.
 type RunBootstrap struct {
 	// Terms are the regression's terms; Beta[j] and R2 are percentile
-	// intervals, SE[j] the standard deviation of the replicates' β_j.
+	// intervals, SE[j] and R2SE the standard deviations of the replicates'
+	// β_j and R². A bootstrap replicate carries the sample's own noise plus
+	// the resampling's, so R², a share of variance, comes out lower than the
+	// estimate (markedly so for the task bootstrap) and its percentile
+	// interval is shifted down; R² ± 1.96·R2SE is the interval to report.
 	Terms []string
 	Beta  []Interval
 	SE    []float64
 	R2    Interval
+	R2SE  float64
 	// Replicates is the number of resamples; RankDeficient counts those
 	// whose design lost rank (a field with no variation left, say), fitted
 	// by minimum norm like the original.
@@ -264,6 +269,7 @@ func (c *Correlations) Bootstrap(o *BootstrapOptions) (*RunBootstrap, error) {
 		out.SE = append(out.SE, stat.StdDev(betas[j], nil))
 	}
 	out.R2 = percentile(r2, opt.Level)
+	out.R2SE = stat.StdDev(r2, nil)
 	return out, nil
 }
 
@@ -391,5 +397,6 @@ func TaskBootstrap(runs []Run, minShared int, o *BootstrapOptions) (*RunBootstra
 		out.SE = append(out.SE, stat.StdDev(betas[j], nil))
 	}
 	out.R2 = percentile(r2, opt.Level)
+	out.R2SE = stat.StdDev(r2, nil)
 	return out, nil
 }

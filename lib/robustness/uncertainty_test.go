@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -205,6 +206,9 @@ func TestBootstrap(t *testing.T) {
 	if lang := reg.Beta[1]; !(bs.Beta[1].Low > 0) || lang <= 0 {
 		t.Errorf("language effect %v with interval %+v, want clearly positive", lang, bs.Beta[1])
 	}
+	if !(bs.R2SE > 0) {
+		t.Errorf("R² bootstrap SE %v", bs.R2SE)
+	}
 	if !(bs.R2.Low < reg.R2 && reg.R2 < bs.R2.High) {
 		t.Errorf("R² %v outside its interval %+v", reg.R2, bs.R2)
 	}
@@ -220,6 +224,18 @@ func TestBootstrap(t *testing.T) {
 	}
 	if _, err := TaskBootstrap(runs[:1], 0, nil); err == nil {
 		t.Error("task bootstrap: want an error with one run")
+	}
+	// Assess bundles the same three fits; its table says under which kinds
+	// the clear language effect survives (all) and the null typos effect
+	// does not (run bootstrap at least).
+	as, err := Assess(runs, 0, &BootstrapOptions{Replicates: 300, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, rows := UncertaintyTable(as.Terms)
+	if len(rows) != 3 || len(rows[0]) != len(h) || rows[1][0] != "language" || rows[1][6] != "OLS, dyadic-robust, run bootstrap, task bootstrap" ||
+		strings.Contains(rows[2][6], KindBootstrap) {
+		t.Errorf("uncertainty table %v\n%v", h, rows)
 	}
 	two := &Correlations{Fields: c.Fields, Pairs: c.Pairs[:1]}
 	if _, err := two.Bootstrap(nil); err == nil {

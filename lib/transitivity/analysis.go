@@ -5,6 +5,7 @@ import (
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/template"
 	"github.com/prefscope/prefscope/lib/utility"
 )
 
@@ -85,6 +86,7 @@ type Analysis struct {
 // RunResult is one run's transitivity.
 type RunResult struct {
 	Run      string
+	Template template.Template
 	Measured Summary
 	Floor    Prediction
 }
@@ -125,7 +127,7 @@ func Analyze(runs []*measure.Run, o *AnalysisOptions) (*Analysis, error) {
 		if len(tr) == 0 {
 			continue
 		}
-		rr := RunResult{Run: runs[k].File.ID}
+		rr := RunResult{Run: runs[k].File.ID, Template: runs[k].File.Config.Template}
 		if rr.Measured, err = Summarize(tr, &o.Bootstrap); err != nil {
 			return nil, err
 		}

@@ -114,6 +114,11 @@ func TestAnalyze(t *testing.T) {
 	if pred != a.Planted {
 		t.Errorf("Analyze's planted prediction %+v, by hand %+v", a.Planted, pred)
 	}
+	res := a.Result("two runs", 3)
+	h, rows := Table([]Result{res})
+	if len(rows) != 1 || len(rows[0]) != len(h) || rows[0][2] != "2280" || rows[0][6] == "" || len(res.CycleProbabilities) != 2280 {
+		t.Errorf("table %v %v", h, rows)
+	}
 	three, _ := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Tournament: TournamentOptions{MaxSamples: 1}, Bootstrap: BootstrapOptions{Replicates: 50}})
 	if three.Tournaments[0].Choices >= a.Tournaments[0].Choices || three.HasPlanted {
 		t.Errorf("one sample per pair kept %d of %d choices", three.Tournaments[0].Choices, a.Tournaments[0].Choices)

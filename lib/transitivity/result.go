@@ -1,0 +1,47 @@
+package transitivity
+
+import (
+	"strconv"
+)
+
+// Result is what a report keeps of an Analysis: everything but the
+// tournaments and triads, in a form that encodes to JSON.
+type Result struct {
+	// Label names the data, e.g. "dense part, 2 samples per pair".
+	Label string
+	// Samples is the number of samples per pair kept (0: all).
+	Samples            int
+	Runs               int
+	Stats              SampleStats
+	Measured           Summary
+	Fitted, Planted    Prediction
+	HasPlanted         bool
+	PerRun             []RunResult
+	CycleProbabilities []float64
+}
+
+// Result summarises the analysis under a label.
+func (a *Analysis) Result(label string, samples int) Result {
+	return Result{Label: label, Samples: samples, Runs: len(a.Tournaments), Stats: a.Stats, Measured: a.Measured, Fitted: a.Fitted,
+		Planted: a.Planted, HasPlanted: a.HasPlanted, PerRun: a.PerRun, CycleProbabilities: CycleProbabilities(a.Triads)}
+}
+
+// Table formats results for a report, one row each: triads, hard cycles,
+// the measured rate and the floors with their 95% intervals (in percent),
+// and the mean cycle probability.
+func Table(results []Result) (header []string, rows [][]string) {
+	header = []string{"data", "runs", "triads", "hard cycles", "rate (%)", "fitted floor (%)", "planted floor (%)", "mean cycle probability (sd)"}
+	pct := func(x float64) string { return strconv.FormatFloat(100*x, 'f', 2, 64) }
+	iv := func(x, lo, hi float64) string { return pct(x) + " [" + pct(lo) + ", " + pct(hi) + "]" }
+	for _, r := range results {
+		m, f, p := r.Measured, r.Fitted, r.Planted
+		planted := ""
+		if r.HasPlanted {
+			planted = iv(p.HardCycleRate, p.RateLow, p.RateHigh)
+		}
+		rows = append(rows, []string{r.Label, strconv.Itoa(r.Runs), strconv.Itoa(m.Triads), strconv.Itoa(m.HardCycles),
+			iv(m.HardCycleRate, m.RateLow, m.RateHigh), iv(f.HardCycleRate, f.RateLow, f.RateHigh), planted,
+			strconv.FormatFloat(m.MeanCycleProbability, 'f', 3, 64) + " (" + strconv.FormatFloat(m.SDCycleProbability, 'f', 3, 64) + ")"})
+	}
+	return header, rows
+}
