@@ -4,17 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
@@ -65,8 +64,9 @@ type CalibrationOptions struct {
 	Dir string
 	// Concurrency of the measurement engine; 0 means 4.
 	Concurrency int
-	// Progress receives one line per replicate with rate and ETA.
-	Progress io.Writer
+	// Progress draws one bar over the replicates (rate and ETA); nil shows
+	// nothing. Replicates read back from Dir count at once.
+	Progress progress.Bars
 }
 
 func (o *CalibrationOptions) withDefaults() CalibrationOptions {
@@ -143,9 +143,10 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 		return nil, fmt.Errorf("robustness: calibrate: %w", err)
 	}
 	cal := &Calibration{SE: map[string][][]float64{}}
-	start, made := time.Now(), 0
+	bar := progress.Start(opt.Progress, "calibration replicate studies", opt.Replicates)
+	defer bar.Finish()
 	for r := range opt.Replicates {
-		rep, fresh, err := cachedReplicate(ctx, opt, r, all, tasks, cat, tpls, dir)
+		rep, err := cachedReplicate(ctx, opt, r, all, tasks, cat, tpls, dir)
 		if err != nil {
 			return nil, fmt.Errorf("robustness: calibrate: replicate %d: %w", r, err)
 		}
@@ -163,13 +164,7 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 		for j, b := range rep.Planted {
 			cal.Planted[j] += b / float64(opt.Replicates)
 		}
-		if fresh {
-			made++
-		}
-		if opt.Progress != nil && fresh {
-			per := time.Since(start) / time.Duration(made)
-			fmt.Fprintf(opt.Progress, "calibration: %d/%d replicate studies, %.1f s each, ETA %s\n", r+1, opt.Replicates, per.Seconds(), (per * time.Duration(opt.Replicates-r-1)).Round(time.Second))
-		}
+		bar.Add(1)
 	}
 	cal.summarize()
 	return cal, nil
@@ -196,30 +191,30 @@ func (o CalibrationOptions) settingsKey(r int) string {
 // cachedReplicate returns replicate r from dir/rep-NN.json when it was made
 // with the same settings, and otherwise measures it in dir/rep-NN/ (which
 // the engine resumes if interrupted), saves the result and removes the runs.
-func cachedReplicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []task.Task, cat *template.Catalog, tpls []template.Template, dir string) (*replicateResult, bool, error) {
+func cachedReplicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []task.Task, cat *template.Catalog, tpls []template.Template, dir string) (*replicateResult, error) {
 	path := filepath.Join(dir, fmt.Sprintf("rep-%02d.json", r))
 	if b, err := os.ReadFile(path); err == nil {
 		var rep replicateResult
 		if err := json.Unmarshal(b, &rep); err != nil {
-			return nil, false, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if rep.Settings == opt.settingsKey(r) {
-			return &rep, false, nil
+			return &rep, nil
 		}
 	}
 	runsDir := filepath.Join(dir, fmt.Sprintf("rep-%02d", r))
 	rep, err := replicate(ctx, opt, r, all, tasks, cat, tpls, runsDir)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	b, err := json.Marshal(rep)
 	if err != nil {
-		return nil, false, fmt.Errorf("encoding replicate %d: %w", r, err)
+		return nil, fmt.Errorf("encoding replicate %d: %w", r, err)
 	}
 	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	return rep, true, os.RemoveAll(runsDir)
+	return rep, os.RemoveAll(runsDir)
 }
 
 func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []task.Task, cat *template.Catalog, tpls []template.Template, dir string) (*replicateResult, error) {
@@ -268,7 +263,7 @@ func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []
 		ctxs[run.File.ID] = synth.ContextOf(tpl)
 	}
 	// From here on exactly what a notebook does with a stored study.
-	runs, err := FromStoredRuns(stored)
+	runs, err := FromStore(stored)
 	if err != nil {
 		return nil, err
 	}

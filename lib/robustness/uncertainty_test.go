@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -232,7 +233,7 @@ func TestBootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, rows := UncertaintyTable(as.Terms)
+	h, rows := UncertaintyTable(as.Terms, func(x float64, d int) string { return strconv.FormatFloat(x, 'f', d, 64) })
 	if len(rows) != 3 || len(rows[0]) != len(h) || rows[1][0] != "language" || rows[1][6] != "OLS, dyadic-robust, run bootstrap, task bootstrap" ||
 		strings.Contains(rows[2][6], KindBootstrap) {
 		t.Errorf("uncertainty table %v\n%v", h, rows)

@@ -1,36 +1,8 @@
 package robustness
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
-
-	"github.com/prefscope/prefscope/lib/measure"
-	"github.com/prefscope/prefscope/lib/utility"
 )
-
-// FromStoredRuns reads each run's fitted utilities (utilities.csv, written
-// by utility.WriteRunFit) and template fields; "kind" is dropped when every
-// run has the same one, since it cannot vary within the regression then.
-func FromStoredRuns(runs []*measure.Run) ([]Run, error) {
-	kinds := map[string]bool{}
-	for _, r := range runs {
-		kinds[string(r.File.Config.Template.Kind)] = true
-	}
-	out := make([]Run, 0, len(runs))
-	for _, r := range runs {
-		u, err := utility.ReadRunUtilities(r.Dir)
-		if err != nil {
-			return nil, fmt.Errorf("robustness: run %s: %w", r.File.ID, err)
-		}
-		fields := measure.FieldLevels(r.File.Config.Template)
-		if len(kinds) == 1 {
-			delete(fields, "kind")
-		}
-		out = append(out, Run{ID: r.File.ID, Fields: fields, Utilities: u})
-	}
-	return out, nil
-}
 
 // TermUncertainty is one regression term with every kind of uncertainty.
 type TermUncertainty struct {
@@ -87,10 +59,13 @@ func (t TermUncertainty) Positive() map[string]bool {
 	}
 }
 
-// UncertaintyTable formats terms for a report: β, the OLS and dyadic SEs,
-// both bootstrap intervals, and the kinds whose 95% interval excludes 0
-// (the kinds under which "β > 0" survives).
-func UncertaintyTable(terms []TermUncertainty) (header []string, rows [][]string) {
+// UncertaintyTable formats terms for a report, numbers written by format
+// with 3 decimals (report.F): β, the OLS and dyadic SEs, both bootstrap
+// intervals, and the kinds whose 95% interval excludes 0 (the kinds under
+// which "β > 0" survives).
+func UncertaintyTable(terms []TermUncertainty, format func(x float64, digits int) string) (header []string, rows [][]string) {
+	f3 := func(x float64) string { return format(x, 3) }
+	interval := func(iv Interval) string { return "[" + f3(iv.Low) + ", " + f3(iv.High) + "]" }
 	header = []string{"term", "β", "OLS SE", "dyadic SE", "run bootstrap 95%", "task bootstrap 95%", "β > 0 under"}
 	for _, t := range terms {
 		var pos []string
@@ -107,9 +82,11 @@ func UncertaintyTable(terms []TermUncertainty) (header []string, rows [][]string
 	return header, rows
 }
 
-// Table formats the calibration per term: planted and mean estimated β,
-// their spread across replicates, and the ratio sd / mean SE of each kind.
-func (c *Calibration) Table() (header []string, rows [][]string) {
+// Table formats the calibration per term, numbers written by format
+// (report.F): planted and mean estimated β, their spread across
+// replicates, and the ratio sd / mean SE of each kind.
+func (c *Calibration) Table(format func(x float64, digits int) string) (header []string, rows [][]string) {
+	f3 := func(x float64) string { return format(x, 3) }
 	header = []string{"term", "planted β", "mean β", "sd across replicates"}
 	for _, k := range Kinds {
 		header = append(header, "ratio, "+k)
@@ -117,13 +94,9 @@ func (c *Calibration) Table() (header []string, rows [][]string) {
 	for j, term := range c.Terms {
 		row := []string{term, f3(c.Planted[j]), f3(c.MeanBeta[j]), f3(c.SD[j])}
 		for _, k := range Kinds {
-			row = append(row, strconv.FormatFloat(c.Ratio[k][j], 'f', 2, 64))
+			row = append(row, format(c.Ratio[k][j], 2))
 		}
 		rows = append(rows, row)
 	}
 	return header, rows
 }
-
-func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
-
-func interval(iv Interval) string { return "[" + f3(iv.Low) + ", " + f3(iv.High) + "]" }
