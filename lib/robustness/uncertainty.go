@@ -316,10 +316,15 @@ func TaskBootstrap(runs []Run, minShared int, o *BootstrapOptions) (*RunBootstra
 	for _, r := range runs {
 		for t := range r.Utilities {
 			if _, ok := taskIndex[t]; !ok {
-				taskIndex[t] = len(tasks)
+				taskIndex[t] = 0
 				tasks = append(tasks, t)
 			}
 		}
+	}
+	// Sorted, so that a seed always draws the same tasks (map order varies).
+	sort.Strings(tasks)
+	for k, t := range tasks {
+		taskIndex[t] = k
 	}
 	byID := map[string]int{}
 	for k, r := range runs {
@@ -333,8 +338,9 @@ func TaskBootstrap(runs []Run, minShared int, o *BootstrapOptions) (*RunBootstra
 	sh := make([]shared, len(c.Pairs))
 	for i, p := range c.Pairs {
 		ra, rb := runs[byID[p.A]], runs[byID[p.B]]
-		for t, ua := range ra.Utilities {
-			if ub, ok := rb.Utilities[t]; ok {
+		for _, t := range tasks {
+			ua, okA := ra.Utilities[t]
+			if ub, ok := rb.Utilities[t]; ok && okA {
 				sh[i].task = append(sh[i].task, taskIndex[t])
 				sh[i].x, sh[i].y = append(sh[i].x, ua), append(sh[i].y, ub)
 			}

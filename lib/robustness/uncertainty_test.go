@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -216,6 +217,9 @@ func TestBootstrap(t *testing.T) {
 	tb, err := TaskBootstrap(runs, 0, &BootstrapOptions{Replicates: 300, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tb2, _ := TaskBootstrap(runs, 0, &BootstrapOptions{Replicates: 300, Seed: 2}); !reflect.DeepEqual(tb, tb2) {
+		t.Error("task bootstrap: same seed, different result")
 	}
 	for j, term := range tb.Terms {
 		t.Logf("%s: task bootstrap SE %.3f [%.3f, %.3f]", term, tb.SE[j], tb.Beta[j].Low, tb.Beta[j].High)
