@@ -226,11 +226,7 @@ func (c *Correlations) Bootstrap(o *BootstrapOptions) (*RunBootstrap, error) {
 	for i := range c.Pairs {
 		pair[[2]int{min(a[i], b[i]), max(a[i], b[i])}] = i
 	}
-	p := len(c.Fields) + 1
-	full, _ := c.Regress()
-	betas := make([][]float64, p)
-	r2 := make([]float64, 0, opt.Replicates)
-	out := &RunBootstrap{Terms: append([]string{"intercept"}, c.Fields...), Replicates: opt.Replicates}
+	fits := newBootstrapFits(c, opt.Replicates)
 	rng := rand.New(rand.NewPCG(opt.Seed, 0xb0075))
 	draw := make([]int, g)
 	var obs []PairCorrelation
@@ -247,30 +243,65 @@ func (c *Correlations) Bootstrap(o *BootstrapOptions) (*RunBootstrap, error) {
 				}
 			}
 		}
-		if len(obs) == 0 {
-			out.RankDeficient++
-			continue
-		}
-		x, y := design(obs, len(c.Fields))
-		r, err := MinNormLeastSquares(x, y)
-		if err != nil {
+		if err := fits.add(obs); err != nil {
 			return nil, err
 		}
-		if full != nil && r.Rank < full.Rank {
-			out.RankDeficient++
-		}
-		for j := range p {
-			betas[j] = append(betas[j], r.Beta[j])
-		}
-		r2 = append(r2, r.R2)
 	}
-	for j := range p {
-		out.Beta = append(out.Beta, percentile(betas[j], opt.Level))
-		out.SE = append(out.SE, stat.StdDev(betas[j], nil))
+	return fits.result(opt.Level), nil
+}
+
+// bootstrapFits collects the sensitivity regression of every bootstrap
+// replicate, whatever was resampled (runs or tasks).
+type bootstrapFits struct {
+	fields   int
+	fullRank int
+	betas    [][]float64
+	r2       []float64
+	out      *RunBootstrap
+}
+
+func newBootstrapFits(c *Correlations, replicates int) *bootstrapFits {
+	f := &bootstrapFits{fields: len(c.Fields), betas: make([][]float64, len(c.Fields)+1)}
+	if full, err := c.Regress(); err == nil {
+		f.fullRank = full.Rank
 	}
-	out.R2 = percentile(r2, opt.Level)
-	out.R2SE = stat.StdDev(r2, nil)
-	return out, nil
+	f.out = &RunBootstrap{Terms: append([]string{"intercept"}, c.Fields...), Replicates: replicates}
+	return f
+}
+
+// add fits one replicate's observations; a replicate with none, or whose
+// indicators are collinear where the full data's are not, is counted as
+// rank deficient (its minimum-norm betas are kept, as the full fit's are).
+func (f *bootstrapFits) add(obs []PairCorrelation) error {
+	if len(obs) == 0 {
+		f.out.RankDeficient++
+		return nil
+	}
+	x, y := design(obs, f.fields)
+	r, err := MinNormLeastSquares(x, y)
+	if err != nil {
+		return err
+	}
+	if r.Rank < f.fullRank {
+		f.out.RankDeficient++
+	}
+	for j := range f.betas {
+		f.betas[j] = append(f.betas[j], r.Beta[j])
+	}
+	f.r2 = append(f.r2, r.R2)
+	return nil
+}
+
+// result gives percentile intervals and standard deviations over replicates.
+func (f *bootstrapFits) result(level float64) *RunBootstrap {
+	out := f.out
+	for j := range f.betas {
+		out.Beta = append(out.Beta, percentile(f.betas[j], level))
+		out.SE = append(out.SE, stat.StdDev(f.betas[j], nil))
+	}
+	out.R2 = percentile(f.r2, level)
+	out.R2SE = stat.StdDev(f.r2, nil)
+	return out
 }
 
 func percentile(x []float64, level float64) Interval {
@@ -349,11 +380,7 @@ func TaskBootstrap(runs []Run, minShared int, o *BootstrapOptions) (*RunBootstra
 	if minShared <= 0 {
 		minShared = DefaultMinShared
 	}
-	p := len(c.Fields) + 1
-	full, _ := c.Regress()
-	out := &RunBootstrap{Terms: append([]string{"intercept"}, c.Fields...), Replicates: opt.Replicates}
-	betas := make([][]float64, p)
-	var r2 []float64
+	fits := newBootstrapFits(c, opt.Replicates)
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x7a5c))
 	count := make([]float64, len(tasks))
 	var obs []PairCorrelation
@@ -381,28 +408,9 @@ func TaskBootstrap(runs []Run, minShared int, o *BootstrapOptions) (*RunBootstra
 			pc.Pearson = r
 			obs = append(obs, pc)
 		}
-		if len(obs) == 0 {
-			out.RankDeficient++
-			continue
-		}
-		x, y := design(obs, len(c.Fields))
-		reg, err := MinNormLeastSquares(x, y)
-		if err != nil {
+		if err := fits.add(obs); err != nil {
 			return nil, err
 		}
-		if full != nil && reg.Rank < full.Rank {
-			out.RankDeficient++
-		}
-		for j := range p {
-			betas[j] = append(betas[j], reg.Beta[j])
-		}
-		r2 = append(r2, reg.R2)
 	}
-	for j := range p {
-		out.Beta = append(out.Beta, percentile(betas[j], opt.Level))
-		out.SE = append(out.SE, stat.StdDev(betas[j], nil))
-	}
-	out.R2 = percentile(r2, opt.Level)
-	out.R2SE = stat.StdDev(r2, nil)
-	return out, nil
+	return fits.result(opt.Level), nil
 }
