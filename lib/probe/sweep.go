@@ -1,0 +1,246 @@
+package probe
+
+import (
+	"fmt"
+	"math"
+)
+
+// Options are a probe fit's settings. The zero value is the reference
+// study's: alphas logspace(-4, 4, 17), 5 unshuffled folds, no scaling, no
+// demeaning, form chosen by cost.
+type Options struct {
+	// Alphas is the grid of ridge penalties α in ‖y - Xw - b‖² + α‖w‖²
+	// (scikit-learn's alpha; the intercept b is not penalised).
+	Alphas []float64
+	// Folds is k in k-fold cross-validation (default 5).
+	Folds int
+	// Shuffle permutes rows before splitting, with Seed.
+	Shuffle bool
+	Seed    uint64
+	// ByOrigin holds out one origin per fold instead of k folds.
+	ByOrigin bool
+	// Standardize divides each feature by its standard deviation over all
+	// rows (after demeaning); weights are reported in input units.
+	Standardize bool
+	// DemeanByOrigin subtracts each origin's mean activation vector;
+	// DemeanTargetByOrigin does the same for the target.
+	DemeanByOrigin       bool
+	DemeanTargetByOrigin bool
+	// Form forces the primal or dual system (default Auto: cheaper one).
+	Form Form
+}
+
+// DefaultAlphas is the reference grid logspace(-4, 4, 17).
+func DefaultAlphas() []float64 { return Logspace(-4, 4, 17) }
+
+// Logspace returns num values 10^lo .. 10^hi evenly spaced in the exponent.
+func Logspace(lo, hi float64, num int) []float64 {
+	out := make([]float64, num)
+	for i := range out {
+		e := lo
+		if num > 1 {
+			e = lo + (hi-lo)*float64(i)/float64(num-1)
+		}
+		out[i] = math.Pow(10, e)
+	}
+	return out
+}
+
+func (o *Options) withDefaults() Options {
+	var out Options
+	if o != nil {
+		out = *o
+	}
+	if len(out.Alphas) == 0 {
+		out.Alphas = DefaultAlphas()
+	}
+	if out.Folds == 0 {
+		out.Folds = 5
+	}
+	return out
+}
+
+// Scores are one fold's held-out metrics at one alpha.
+type Scores struct {
+	// R2 is 1 - SS_res/SS_tot with SS_tot about the test fold's mean
+	// (scikit-learn's r2_score).
+	R2  float64
+	MSE float64
+	// Pearson is the correlation of predictions and targets (NaN when the
+	// predictions are constant).
+	Pearson float64
+	// R2MeanAdjusted is R2 after shifting the predictions to the test
+	// fold's mean, which discounts an offset between held-out groups.
+	R2MeanAdjusted float64
+	// VarY is the test fold's target variance (SS_tot / n_test).
+	VarY float64
+}
+
+// Sweep is the cross-validated alpha sweep of one target.
+type Sweep struct {
+	Alphas []float64
+	Folds  []Fold
+	// Scores[k][f] is fold f's metrics at Alphas[k].
+	Scores [][]Scores
+	// Best indexes the alpha with the largest mean R2 over folds.
+	Best int
+	Form Form
+}
+
+// BestAlpha is Alphas[Best].
+func (s *Sweep) BestAlpha() float64 { return s.Alphas[s.Best] }
+
+// Metric returns the mean over folds of one metric at alpha index k and its
+// standard error (SD over folds / √folds), skipping NaN folds.
+func (s *Sweep) Metric(k int, metric func(Scores) float64) (mean, se float64) {
+	var vals []float64
+	for _, sc := range s.Scores[k] {
+		if v := metric(sc); !math.IsNaN(v) {
+			vals = append(vals, v)
+		}
+	}
+	return meanSE(vals)
+}
+
+// MeanR2 is the mean fold R2 at every alpha.
+func (s *Sweep) MeanR2() []float64 {
+	out := make([]float64, len(s.Alphas))
+	for k := range out {
+		out[k], _ = s.Metric(k, func(sc Scores) float64 { return sc.R2 })
+	}
+	return out
+}
+
+func meanSE(v []float64) (float64, float64) {
+	if len(v) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	m := mean(v)
+	if len(v) < 2 {
+		return m, math.NaN()
+	}
+	var ss float64
+	for _, x := range v {
+		ss += (x - m) * (x - m)
+	}
+	return m, math.Sqrt(ss/float64(len(v)-1)) / math.Sqrt(float64(len(v)))
+}
+
+// CrossValidate runs the alpha sweep of opt on ds: for every fold, one
+// reduction of the training Gram (or kernel) serves every alpha.
+func CrossValidate(ds *Dataset, opt *Options) (*Sweep, error) {
+	sw, err := crossValidate(ds, [][]float64{ds.Y}, opt)
+	if err != nil {
+		return nil, err
+	}
+	return sw[0], nil
+}
+
+// folds returns opt's folds for ds.
+func (o *Options) folds(ds *Dataset) ([]Fold, error) {
+	if o.ByOrigin {
+		return OriginFolds(ds.Origins)
+	}
+	return KFold(ds.Rows(), o.Folds, o.Shuffle, o.Seed)
+}
+
+// crossValidate sweeps several targets over the same activations, sharing
+// every decomposition between them.
+func crossValidate(ds *Dataset, targets [][]float64, o *Options) ([]*Sweep, error) {
+	opt := o.withDefaults()
+	if err := checkDataset(ds, opt.Alphas); err != nil {
+		return nil, err
+	}
+	folds, err := opt.folds(ds)
+	if err != nil {
+		return nil, err
+	}
+	n, d, m := ds.Rows(), ds.D, len(targets)
+	dz := prepareX(ds, &opt)
+	y := make([]float64, n*m)
+	for j, t := range targets {
+		if len(t) != n {
+			return nil, fmt.Errorf("probe: target %d has %d values for %d rows", j, len(t), n)
+		}
+		yc, _ := prepareY(t, ds.Origins, &opt)
+		for i := range n {
+			y[i*m+j] = yc[i]
+		}
+	}
+	trainSizes := make([]int, len(folds))
+	for f, fold := range folds {
+		trainSizes[f] = n - len(fold.Test)
+	}
+	s := newSolver(dz.x, n, d, y, m, opt.Form, trainSizes)
+	out := make([]*Sweep, m)
+	for j := range out {
+		out[j] = &Sweep{Alphas: opt.Alphas, Folds: folds, Form: s.form, Scores: make([][]Scores, len(opt.Alphas))}
+		for k := range out[j].Scores {
+			out[j].Scores[k] = make([]Scores, len(folds))
+		}
+	}
+	A := len(opt.Alphas)
+	for f, fold := range folds {
+		p, err := s.foldPredictions(fold.Test, opt.Alphas)
+		if err != nil {
+			return nil, fmt.Errorf("probe: fold %d: %w", f, err)
+		}
+		nte := len(fold.Test)
+		actual := make([]float64, nte)
+		pred := make([]float64, nte)
+		for j := range m {
+			for t, i := range fold.Test {
+				actual[t] = y[i*m+j]
+			}
+			for k := range A {
+				for t := range nte {
+					pred[t] = p[t*A*m+k*m+j]
+				}
+				out[j].Scores[k][f] = score(actual, pred)
+			}
+		}
+	}
+	for _, sw := range out {
+		r2 := sw.MeanR2()
+		for k, v := range r2 {
+			if v > r2[sw.Best] {
+				sw.Best = k
+			}
+		}
+	}
+	return out, nil
+}
+
+func checkDataset(ds *Dataset, alphas []float64) error {
+	if ds == nil || ds.Rows() < 2 || ds.D <= 0 || len(ds.X) != ds.Rows()*ds.D {
+		return fmt.Errorf("probe: dataset needs 2+ rows of 1+ features")
+	}
+	for _, a := range alphas {
+		if !(a > 0) || math.IsInf(a, 0) {
+			return fmt.Errorf("probe: alpha %v: alphas must be positive and finite", a)
+		}
+	}
+	return nil
+}
+
+// score computes the held-out metrics of predictions p for targets y.
+func score(y, p []float64) Scores {
+	n := float64(len(y))
+	my, mp := mean(y), mean(p)
+	var ssTot, ssRes, ssAdj, sxy, spp float64
+	for i := range y {
+		dy, dp := y[i]-my, p[i]-mp
+		ssTot += dy * dy
+		ssRes += (y[i] - p[i]) * (y[i] - p[i])
+		ssAdj += (dy - dp) * (dy - dp)
+		sxy += dy * dp
+		spp += dp * dp
+	}
+	sc := Scores{MSE: ssRes / n, VarY: ssTot / n, Pearson: math.NaN()}
+	sc.R2 = 1 - ssRes/ssTot
+	sc.R2MeanAdjusted = 1 - ssAdj/ssTot
+	if spp > 0 && ssTot > 0 {
+		sc.Pearson = sxy / math.Sqrt(spp*ssTot)
+	}
+	return sc
+}
