@@ -31,7 +31,7 @@ GO_TEST_TIMEOUT ?= 60m
 # Prerequisites run one after the other, in the order written.
 .NOTPARALLEL:
 
-.PHONY: help setup highlights notebooks report test vet fmt-check go-test check-runner bench gpu-check
+.PHONY: help setup highlights notebooks report test vet fmt-check go-test go-test-nocgo check-runner bench gpu-check
 
 help:
 	@echo "prefscope targets:"
@@ -65,7 +65,7 @@ report:
 
 # ---- tests ------------------------------------------------------------------
 
-test: setup vet fmt-check go-test check-runner notebooks
+test: setup vet fmt-check go-test go-test-nocgo check-runner notebooks
 
 vet:
 	@echo "test: go vet ./..."
@@ -79,6 +79,12 @@ fmt-check:
 go-test:
 	@echo "test: GOMLX_BACKEND=go go test -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_PKGS)"
 	@GOMLX_BACKEND=go go test -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_PKGS)
+
+# lib/probe's pure-Go fallback (gonum instead of OpenBLAS through cgo) must
+# pass the same tests.
+go-test-nocgo:
+	@echo "test: CGO_ENABLED=0 go test ./lib/probe/ (pure-Go linear algebra)"
+	@CGO_ENABLED=0 GOMLX_BACKEND=go go test -timeout $(GO_TEST_TIMEOUT) ./lib/probe/
 
 check-runner:
 	@scripts/check-runner.sh

@@ -9,7 +9,10 @@
 #      here; Debian's Go is too old).
 #   2. Jupyter (nbconvert, nbclient, jupyter_client) and the Python baselines'
 #      numpy/scipy/scikit-learn: Debian packages through apt-get when running
-#      as root; otherwise a message with the pip alternative.
+#      as root; otherwise a message with the pip alternative. Also OpenBLAS
+#      and LAPACKE (libopenblas-dev, liblapacke-dev), which lib/probe links
+#      through cgo; without a C compiler Go builds without cgo and lib/probe
+#      uses pure-Go gonum instead.
 #   3. The main module's dependencies in the Go module cache, so that tests
 #      and notebook cells build without network.
 #   4. GoNB, goimports and gopls, at the versions pinned in tools/go.mod and
@@ -82,7 +85,7 @@ ok "$have_go at $goroot_bin/go (go.mod wants $want_go); tools go to $bindir"
 
 # ---------------------------------------------------------------------------
 # 2. Jupyter and the Python baselines' libraries
-say "2/6 Jupyter and Python packages"
+say "2/6 Jupyter, Python packages, OpenBLAS and LAPACKE"
 jupyter_debs=(jupyter-notebook jupyter-nbconvert python3-nbclient python3-nbformat python3-jupyter-client)
 science_debs=(python3-numpy python3-scipy python3-sklearn)
 
@@ -134,6 +137,35 @@ elif can_apt; then
 else
 	say "  WARNING: numpy/scipy/scikit-learn missing; only the Python baselines need them."
 	say "  As root: apt-get install ${science_debs[*]}; otherwise: python3 -m pip install --user numpy scipy scikit-learn"
+fi
+
+# lib/probe links -llapacke -lopenblas when cgo is on (the default with a C
+# compiler). Debian's OpenBLAS exports no LAPACKE symbols, hence liblapacke.
+blas_debs=(libopenblas-dev liblapacke-dev)
+cc_cmd="$(go env CC)"
+blas_ok() {
+	local tmp rc
+	tmp="$(mktemp -d)"
+	printf 'int main(void) { return 0; }\n' >"$tmp/t.c"
+	"$cc_cmd" "$tmp/t.c" -o "$tmp/t" -llapacke -lopenblas >/dev/null 2>&1 && rc=0 || rc=1
+	rm -rf "$tmp"
+	return $rc
+}
+if [[ "$(go env CGO_ENABLED)" != 1 ]] || ! command -v "$cc_cmd" >/dev/null 2>&1; then
+	ok "cgo off (no C compiler '$cc_cmd' or CGO_ENABLED=0): lib/probe uses pure-Go gonum, no OpenBLAS needed"
+elif blas_ok; then
+	ok "OpenBLAS and LAPACKE link with $cc_cmd (-llapacke -lopenblas)"
+elif can_apt; then
+	mapfile -t missing < <(deb_missing "${blas_debs[@]}")
+	[[ ${#missing[@]} -gt 0 ]] || missing=("${blas_debs[@]}")
+	apt_install "${missing[@]}"
+	blas_ok || die "installed ${blas_debs[*]} but '$cc_cmd ... -llapacke -lopenblas' still does not link"
+	ok "OpenBLAS and LAPACKE"
+else
+	die "lib/probe needs OpenBLAS and LAPACKE to link with cgo ('$cc_cmd ... -llapacke -lopenblas' fails).
+  As root on Debian/Ubuntu, 'make setup' installs: ${blas_debs[*]}
+  Elsewhere install OpenBLAS and LAPACKE development files (e.g. openblas-devel and lapack-devel),
+  or build and test without them: CGO_ENABLED=0 (or go test -tags noopenblas) uses pure-Go gonum."
 fi
 
 # ---------------------------------------------------------------------------
