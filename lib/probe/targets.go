@@ -1,0 +1,84 @@
+package probe
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/template"
+	"github.com/prefscope/prefscope/lib/utility"
+)
+
+// TargetCounts says what went into a target: tasks with a value, and the
+// records used and left out (refusals, unparseable replies, choices).
+type TargetCounts struct {
+	Tasks, Used, Skipped int
+}
+
+// RatingTargets maps each rated task to its mean valence over the runs'
+// rating records: a rating's Score s in [0, 1] (1 = best option) becomes
+// 2s - 1, so good/neutral/bad are +1/0/-1 as in the reference study, and
+// any scale spans [-1, 1]. Records without a rating are counted in Skipped.
+func RatingTargets(runs []*measure.Run) (map[string]float64, TargetCounts, error) {
+	sum, n := map[string]float64{}, map[string]int{}
+	var c TargetCounts
+	for _, r := range runs {
+		for _, rec := range r.Records {
+			if rec.Outcome != template.OutcomeRating || rec.Score == nil {
+				c.Skipped++
+				continue
+			}
+			sum[rec.TaskA] += 2*(*rec.Score) - 1
+			n[rec.TaskA]++
+			c.Used++
+		}
+	}
+	if c.Used == 0 {
+		return nil, c, fmt.Errorf("probe: no rating records in %d runs", len(runs))
+	}
+	out := make(map[string]float64, len(sum))
+	for id, s := range sum {
+		out[id] = s / float64(n[id])
+	}
+	c.Tasks = len(out)
+	return out, c, nil
+}
+
+// UtilityTargets fits Thurstonian utilities to each run separately
+// (utility.FitRun with opts), standardises each run's μ to mean 0 and SD 1,
+// and maps each task to its mean standardised μ over the runs that
+// include it: one utility per task that no single template decides.
+func UtilityTargets(runs []*measure.Run, opts *utility.FitOptions) (map[string]float64, TargetCounts, error) {
+	sum, n := map[string]float64{}, map[string]int{}
+	var c TargetCounts
+	for _, r := range runs {
+		u, counts, err := utility.FitRun(r, opts)
+		if err != nil {
+			return nil, c, fmt.Errorf("probe: run %s: %w", r.Dir, err)
+		}
+		c.Used += counts.Choices
+		c.Skipped += counts.Refusals + counts.Unparseable
+		m := mean(u.Mu)
+		var ss float64
+		for _, v := range u.Mu {
+			ss += (v - m) * (v - m)
+		}
+		sd := math.Sqrt(ss / float64(len(u.Mu)))
+		if !(sd > 0) {
+			return nil, c, fmt.Errorf("probe: run %s: fitted utilities have no spread", r.Dir)
+		}
+		for i, id := range u.IDs {
+			sum[id] += (u.Mu[i] - m) / sd
+			n[id]++
+		}
+	}
+	if len(sum) == 0 {
+		return nil, c, fmt.Errorf("probe: no utilities from %d runs", len(runs))
+	}
+	out := make(map[string]float64, len(sum))
+	for id, s := range sum {
+		out[id] = s / float64(n[id])
+	}
+	c.Tasks = len(out)
+	return out, c, nil
+}
