@@ -150,6 +150,13 @@ func TestSweepMatchesDirectSolve(t *testing.T) {
 				for f, fold := range sw.Folds {
 					want := directR2(t, x, ds.D, ds.Y, fold.Test, alpha)
 					got := sw.Scores[k][f]
+					var actual, pred []float64
+					for _, i := range fold.Test {
+						actual, pred = append(actual, ds.Y[i]), append(pred, sw.Predictions[k][i])
+					}
+					if s := score(actual, pred); math.Abs(s.R2-got.R2) > 1e-12 {
+						t.Errorf("alpha %g fold %d: out-of-fold predictions score R2 %.15f, sweep says %.15f", alpha, f, s.R2, got.R2)
+					}
 					// 1e-9 is the bar; the two solvers agree to ~1e-13 here.
 					if math.Abs(got.R2-want.R2) > 1e-9 || math.Abs(got.MSE-want.MSE) > 1e-9*want.VarY {
 						t.Errorf("alpha %g fold %d: R2 %.15f MSE %.15f, direct solve %.15f %.15f", alpha, f, got.R2, got.MSE, want.R2, want.MSE)

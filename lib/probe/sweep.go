@@ -82,6 +82,10 @@ type Sweep struct {
 	Folds  []Fold
 	// Scores[k][f] is fold f's metrics at Alphas[k].
 	Scores [][]Scores
+	// Predictions[k][i] is row i's out-of-fold prediction at Alphas[k], in
+	// the target's units (of the origin-demeaned target with
+	// DemeanTargetByOrigin).
+	Predictions [][]float64
 	// Best indexes the alpha with the largest mean R2 over folds.
 	Best int
 	Form Form
@@ -158,11 +162,13 @@ func crossValidate(ds *Dataset, targets [][]float64, o *Options) ([]*Sweep, erro
 	n, d, m := ds.Rows(), ds.D, len(targets)
 	dz := prepareX(ds, &opt)
 	y := make([]float64, n*m)
+	yMeans := make([]float64, m)
 	for j, t := range targets {
 		if len(t) != n {
 			return nil, fmt.Errorf("probe: target %d has %d values for %d rows", j, len(t), n)
 		}
-		yc, _ := prepareY(t, ds.Origins, &opt)
+		yc, ym := prepareY(t, ds.Origins, &opt)
+		yMeans[j] = ym
 		for i := range n {
 			y[i*m+j] = yc[i]
 		}
@@ -174,9 +180,10 @@ func crossValidate(ds *Dataset, targets [][]float64, o *Options) ([]*Sweep, erro
 	s := newSolver(dz.x, n, d, y, m, opt.Form, trainSizes)
 	out := make([]*Sweep, m)
 	for j := range out {
-		out[j] = &Sweep{Alphas: opt.Alphas, Folds: folds, Form: s.form, Scores: make([][]Scores, len(opt.Alphas))}
+		out[j] = &Sweep{Alphas: opt.Alphas, Folds: folds, Form: s.form, Scores: make([][]Scores, len(opt.Alphas)), Predictions: make([][]float64, len(opt.Alphas))}
 		for k := range out[j].Scores {
 			out[j].Scores[k] = make([]Scores, len(folds))
+			out[j].Predictions[k] = make([]float64, n)
 		}
 	}
 	A := len(opt.Alphas)
@@ -193,8 +200,9 @@ func crossValidate(ds *Dataset, targets [][]float64, o *Options) ([]*Sweep, erro
 				actual[t] = y[i*m+j]
 			}
 			for k := range A {
-				for t := range nte {
+				for t, i := range fold.Test {
 					pred[t] = p[t*A*m+k*m+j]
+					out[j].Predictions[k][i] = pred[t] + yMeans[j]
 				}
 				out[j].Scores[k][f] = score(actual, pred)
 			}
