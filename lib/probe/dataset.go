@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/prefscope/prefscope/lib/activations"
 )
 
 // Dataset is a probe's input: one row of activations per task, the target
@@ -204,4 +206,16 @@ func demeanGroups(x []float64, width int, groups []string) {
 			row[j] -= sums[g][j] / float64(counts[g])
 		}
 	}
+}
+
+// FromSet joins one layer of an activation store to a target, taking each
+// task's origin from the store's "origin" metadata (empty when absent).
+func FromSet(set *activations.Set, target map[string]float64) (*Dataset, error) {
+	origins := make([]string, len(set.IDs))
+	for i := range set.IDs {
+		if i < len(set.Meta) {
+			origins[i] = set.Meta[i]["origin"]
+		}
+	}
+	return Join(set.IDs, origins, set.X, target)
 }
