@@ -18,6 +18,9 @@ type CompletionKey struct {
 	Seed        int64   `json:"seed"`
 	Temperature float64 `json:"temperature"`
 	MaxTokens   int     `json:"max_tokens,omitempty"`
+	// Prompt is PromptHash of the task prompt completed, so an edited prompt
+	// is a new completion; Get fills it in.
+	Prompt string `json:"prompt,omitempty"`
 }
 
 type completionEntry struct {
@@ -47,19 +50,25 @@ func OpenCompletionCache(studyDir, modelName string) (*CompletionCache, error) {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
 	c := NewMemoryCompletionCache()
-	log, err := OpenAppendLog(filepath.Join(dir, SafeName(modelName)+".jsonl"), func(line []byte, _ int) error {
-		var e completionEntry
-		if err := json.Unmarshal(line, &e); err != nil {
-			return err
-		}
-		c.entries[e.CompletionKey] = e.Text
-		return nil
-	})
+	log, err := OpenAppendLog(completionPath(studyDir, modelName), c.load)
 	if err != nil {
 		return nil, fmt.Errorf("measure: completion cache: %w", err)
 	}
 	c.log = log
 	return c, nil
+}
+
+func completionPath(studyDir, modelName string) string {
+	return filepath.Join(studyDir, "completions", SafeName(modelName)+".jsonl")
+}
+
+func (c *CompletionCache) load(line []byte, _ int) error {
+	var e completionEntry
+	if err := json.Unmarshal(line, &e); err != nil {
+		return err
+	}
+	c.entries[e.CompletionKey] = e.Text
+	return nil
 }
 
 // Close flushes and closes the cache file.
@@ -79,6 +88,9 @@ func (c *CompletionCache) Len() int {
 
 // Get returns the cached completion for k or asks m for it.
 func (c *CompletionCache) Get(ctx context.Context, m model.Model, k CompletionKey, taskText string, retry func(context.Context, func() (int, error)) (int, error)) (string, error) {
+	if k.Prompt == "" {
+		k.Prompt = PromptHash(taskText)
+	}
 	for {
 		c.mu.Lock()
 		if text, ok := c.entries[k]; ok {

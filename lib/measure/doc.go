@@ -11,16 +11,24 @@
 //
 // data/studies/<study>/runs/<run-id>/ holds run.yaml (the full RunConfig,
 // template tags, seeds, code version) and measurements.jsonl (one line per
-// completed model call). The run id is a hash of the config, so the same
-// config resumes the same run. Lines are appended whole with one write and
-// flushed; on reopening, a torn final line (a write cut short by a kill) is
-// dropped and every completed call key is skipped, so a killed run resumes
-// with nothing lost and nothing duplicated. Calls that still fail after
-// retries are logged to errors.jsonl and retried on the next resume.
+// completed model call). The run id is a hash of the config, which includes
+// InputHash (the task prompts and the rendered template), so the same config
+// on the same text resumes the same run and an edited prompt is a new run.
+// Lines are appended whole with one write to a file opened O_APPEND; on
+// reopening, a torn final line (a write cut short by a kill) is dropped,
+// records whose key is not a call of the run are moved to
+// measurements.jsonl.rejected (Summary.Rejected), and every completed call
+// key is skipped, so a killed run resumes with nothing lost and nothing
+// duplicated. Calls that still fail after retries are logged to errors.jsonl
+// and retried on the next resume. A run has one writer at a time: Run holds
+// an OS file lock (WriteLock, flock) in the run directory, and a second
+// writer fails with ErrLocked naming the holder's pid, host and command, or
+// waits (Engine.WaitForLock). A run is bounded by MaxRunCalls, checked
+// before its call list is built. A ReadOnly engine only reads stored runs.
 //
-// Completions for post-task kinds are cached per (model, task, completion
-// seed, temperature, max tokens) in the study's completions/ directory and
-// reused across pairs, ratings and runs.
+// Completions for post-task kinds are cached per (model, task prompt hash,
+// completion seed, temperature, max tokens) in the study's completions/
+// directory and reused across pairs, ratings and runs.
 //
 // Every call's seed is a hash of the run seed and the call key, so results do
 // not depend on concurrency or on where a run was interrupted.

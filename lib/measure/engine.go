@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
 
@@ -45,6 +44,12 @@ type Engine struct {
 	// Completions caches post-task completions; nil disables reuse across
 	// runs (a per-run cache is still used).
 	Completions *CompletionCache
+	// ReadOnly runs only read the store: a run with calls left fails with
+	// ErrNeedsWrite, and nothing is created or locked.
+	ReadOnly bool
+	// WaitForLock makes Run wait for another writer of the same run to
+	// finish instead of failing with ErrLocked.
+	WaitForLock bool
 }
 
 // Summary reports what a Run call did.
@@ -55,6 +60,9 @@ type Summary struct {
 	Cached int // already in the store before this call
 	Done   int // completed now
 	Failed int // still failing after retries (logged to errors.jsonl)
+	// Rejected counts stored records whose key is not a call of the run,
+	// moved to measurements.jsonl.rejected on resume.
+	Rejected int
 	// Outcomes counts every stored record's outcome.
 	Outcomes map[template.Outcome]int
 }
@@ -95,17 +103,32 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 	if err != nil {
 		return Summary{}, err
 	}
+	if cfg, err = e.withInputs(cfg); err != nil {
+		return Summary{}, err
+	}
 	id := cfg.ID()
 	dir := filepath.Join(runsDir, id)
 	sum := Summary{RunID: id, Dir: dir, Total: len(calls), Outcomes: map[template.Outcome]int{}}
+	if e.ReadOnly {
+		return readStored(dir, id, calls, sum)
+	}
+	lock, err := WriteLock(ctx, dir, e.WaitForLock)
+	if err != nil {
+		return sum, err
+	}
+	defer lock.Unlock()
 	if err := writeRunFile(dir, id, cfg); err != nil {
 		return sum, err
 	}
+	want := callKeys(calls)
 	done := map[string]bool{}
 	store, err := OpenAppendLog(filepath.Join(dir, "measurements.jsonl"), func(line []byte, _ int) error {
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
+		}
+		if !want[r.Key] {
+			return ErrRejectLine
 		}
 		if done[r.Key] {
 			return fmt.Errorf("duplicate record for call %s", r.Key)
@@ -118,6 +141,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 		return sum, fmt.Errorf("measure: %w", err)
 	}
 	defer store.Close()
+	sum.Rejected = store.Rejected()
 	errLog, err := OpenAppendLog(filepath.Join(dir, "errors.jsonl"), nil)
 	if err != nil {
 		return sum, fmt.Errorf("measure: %w", err)
@@ -230,6 +254,9 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 
 // calls lists every call of cfg in a fixed order.
 func (e *Engine) calls(cfg RunConfig) ([]call, error) {
+	if n := cfg.Calls(); n > MaxRunCalls {
+		return nil, fmt.Errorf("measure: run %s: %d calls, more than the limit of %d per run (check samples and pairs)", cfg.Part, n, MaxRunCalls)
+	}
 	var out []call
 	need := func(id string) error {
 		if _, ok := e.Tasks[id]; !ok {
@@ -469,18 +496,4 @@ func writeRunFile(dir, id string, cfg RunConfig) error {
 		return fmt.Errorf("measure: %w", err)
 	}
 	return nil
-}
-
-// OutcomeTable formats outcome counts in a fixed order.
-func OutcomeTable(counts map[template.Outcome]int) string {
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, string(k))
-	}
-	sort.Strings(keys)
-	s := ""
-	for _, k := range keys {
-		s += fmt.Sprintf("%s=%d ", k, counts[template.Outcome(k)])
-	}
-	return s
 }

@@ -87,3 +87,17 @@ func WriteParseRates(w io.Writer, rates []FieldRate) {
 			100*float64(r.Refusals)/float64(max(r.Records, 1)), 100*float64(r.Unparseable)/float64(max(r.Records, 1)))
 	}
 }
+
+// OutcomeTable formats outcome counts in a fixed order.
+func OutcomeTable(counts map[template.Outcome]int) string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, string(k))
+	}
+	sort.Strings(keys)
+	s := ""
+	for _, k := range keys {
+		s += fmt.Sprintf("%s=%d ", k, counts[template.Outcome(k)])
+	}
+	return s
+}

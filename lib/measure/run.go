@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -19,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/prefscope/prefscope/lib/model"
+	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -114,6 +116,102 @@ type RunConfig struct {
 	CompletionSeed        int64   `json:"completion_seed,omitempty" yaml:"completion_seed,omitempty"`
 	CompletionTemperature float64 `json:"completion_temperature,omitempty" yaml:"completion_temperature,omitempty"`
 	CompletionMaxTokens   int     `json:"completion_max_tokens,omitempty" yaml:"completion_max_tokens,omitempty"`
+	// Inputs is InputHash of the run: the text of its tasks and template.
+	// It is part of the run id, so an edited prompt or catalog is a new run
+	// rather than a resume that reuses answers to the old text. The engine
+	// fills it in when empty.
+	Inputs string `json:"inputs,omitempty" yaml:"inputs,omitempty"`
+}
+
+// MaxRunCalls bounds the calls of one run (pairs or tasks times samples),
+// checked before any call list is allocated: a run past it is almost
+// certainly a typo (samples: 100000000), and its call list alone would not
+// fit in memory.
+const MaxRunCalls = 10_000_000
+
+// Calls is the number of calls the run makes, computed without allocating;
+// an overflow saturates.
+func (c RunConfig) Calls() int64 {
+	n := int64(len(c.Tasks))
+	if c.Template.Kind == template.PreRevealed || c.Template.Kind == template.PostRevealed {
+		n = int64(len(c.Pairs))
+	}
+	if c.Samples <= 0 || n == 0 {
+		return 0
+	}
+	if int64(c.Samples) > math.MaxInt64/n {
+		return math.MaxInt64
+	}
+	return n * int64(c.Samples)
+}
+
+// InputHash hashes what a run's model calls are made of, apart from the
+// config's own fields: the ID and prompt of every task the run names, and
+// the template as rendered around placeholder texts (instructions, labels,
+// scale, tools; the completion request too for post-task kinds). Completions
+// are covered through their cache key, which holds a hash of the prompt
+// completed (see CompletionKey.Prompt).
+func InputHash(cat *template.Catalog, tasks map[string]task.Task, cfg RunConfig) (string, error) {
+	ids := map[string]bool{}
+	for _, id := range cfg.Tasks {
+		ids[id] = true
+	}
+	for _, p := range cfg.Pairs {
+		ids[p[0]], ids[p[1]] = true, true
+	}
+	sorted := make([]string, 0, len(ids))
+	for id := range ids {
+		sorted = append(sorted, id)
+	}
+	sort.Strings(sorted)
+	h := sha256.New()
+	field := func(s string) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	for _, id := range sorted {
+		t, ok := tasks[id]
+		if !ok {
+			return "", fmt.Errorf("measure: run %s: unknown task %q", cfg.Part, id)
+		}
+		field(id)
+		field(t.Prompt)
+	}
+	const a, b, ca, cb = "\x00task 1\x00", "\x00task 2\x00", "\x00completion 1\x00", "\x00completion 2\x00"
+	var p template.Prompt
+	var err error
+	switch t := cfg.Template; t.Kind {
+	case template.PreRevealed:
+		p, err = cat.RenderChoice(t, a, b)
+	case template.PostRevealed:
+		p, err = cat.RenderPostChoice(t, a, b, ca, cb)
+	case template.PreStated:
+		p, err = cat.RenderRating(t, a)
+	case template.PostStated:
+		p, err = cat.RenderPostRating(t, a, ca)
+	default:
+		return "", fmt.Errorf("measure: run %s: unknown kind %q", cfg.Part, t.Kind)
+	}
+	if err != nil {
+		return "", fmt.Errorf("measure: run %s: rendering the template: %w", cfg.Part, err)
+	}
+	rendered, err := json.Marshal(struct {
+		Prompt     template.Prompt
+		Completion []model.Message
+	}{p, template.CompletionMessages(a)})
+	if err != nil {
+		return "", fmt.Errorf("measure: run %s: %w", cfg.Part, err)
+	}
+	field(string(rendered))
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// PromptHash is the short hash of a task prompt that completion keys hold.
+func PromptHash(prompt string) string {
+	sum := sha256.Sum256([]byte(prompt))
+	return hex.EncodeToString(sum[:])[:16]
 }
 
 // ID is the run id: the part name and a hash of the canonical JSON config.
@@ -369,12 +467,20 @@ func pairKey(a, b string, s int) string { return a + "|" + b + "|" + strconv.Ito
 func taskKey(x string, s int) string    { return x + "|" + strconv.Itoa(s) }
 
 // SafeName maps s to a file name: letters, digits, - _ and . are kept, any
-// other rune becomes _.
+// other rune becomes _, and so does a leading dot, so that the name is never
+// ".", ".." or hidden; an empty s becomes "_".
 func SafeName(s string) string {
-	return strings.Map(func(r rune) rune {
+	out := []rune(strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
 			return r
 		}
 		return '_'
-	}, s)
+	}, s))
+	if len(out) == 0 {
+		return "_"
+	}
+	if out[0] == '.' {
+		out[0] = '_'
+	}
+	return string(out)
 }

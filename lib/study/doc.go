@@ -14,6 +14,15 @@
 // LoadTruths. A part may name its own model (a model key on the part), so
 // one study compares models side by side; each model gets its own engine,
 // completion cache and, for synth, truth file.
+//
+// A study has one writer at a time: Open takes an OS file lock in the study
+// directory (Options.Wait waits for it), and Run first checks without the
+// lock whether everything is stored, so a finished study is only read and
+// needs no write access. Load checks names that become paths (NamePattern),
+// that every active-learning configuration has a finite budget (see
+// StrategyFor), and the size limits (MaxStudyFileBytes, MaxSources,
+// MaxStudyCalls, measure.MaxRunCalls) before anything is allocated.
+//
 // Model kinds other than the built-in "synth" are registered by their
 // callers (the prefscope CLI registers "llama" and "openai"), so code that
 // only needs the simulated respondent never compiles GoMLX.

@@ -59,7 +59,12 @@ type expanded struct {
 }
 
 func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, error) {
+	byID := make(map[string]task.Task, len(tasks))
+	for _, t := range tasks {
+		byID[t.ID] = t
+	}
 	var out []expanded
+	var studyCalls float64
 	for pi, p := range s.Parts {
 		ts := tasks
 		if p.Tasks.N > 0 {
@@ -79,8 +84,23 @@ func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, er
 		}
 		var pairs [][2]string
 		revealed := p.Kind == template.PreRevealed || p.Kind == template.PostRevealed
-		if revealed && p.ActiveLearning == nil {
-			pairs = p.Pairs.Make(ids)
+		if p.ActiveLearning == nil {
+			// Count before allocating: the pair list and the engine's call
+			// list grow with this number.
+			runCalls := float64(len(ids)) * float64(p.Samples)
+			if revealed {
+				runCalls = p.Pairs.count(len(ids)) * float64(p.Samples)
+			}
+			studyCalls += runCalls * float64(len(tpls))
+			if runCalls > measure.MaxRunCalls {
+				return nil, fmt.Errorf("study: %s: part %s: %.0f calls per run (%d templates), more than the limit of %d per run", s.path(), p.Name, runCalls, len(tpls), measure.MaxRunCalls)
+			}
+			if studyCalls > MaxStudyCalls {
+				return nil, fmt.Errorf("study: %s: %.0f calls up to part %s, more than the limit of %d per study", s.path(), studyCalls, p.Name, MaxStudyCalls)
+			}
+			if revealed {
+				pairs = p.Pairs.Make(ids)
+			}
 		}
 		for ti, t := range tpls {
 			cfg := measure.RunConfig{
@@ -95,10 +115,23 @@ func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, er
 				// batch runs are told apart.
 				cfg.Part = fmt.Sprintf("%s-t%02d", p.Name, ti)
 			}
+			if cfg.Inputs, err = measure.InputHash(cat, byID, cfg); err != nil {
+				return nil, fmt.Errorf("study: study %s part %s: %w", s.Name, p.Name, err)
+			}
 			out = append(out, expanded{part: p.Name, cfg: cfg, spec: p.ActiveLearning})
 		}
 	}
 	return out, nil
+}
+
+// count is an upper bound on the pairs Make returns for n tasks, computed
+// without making them.
+func (ps PairSpec) count(n int) float64 {
+	all := float64(n) * float64(n-1) / 2
+	if ps.Dense || n < 2 {
+		return max(all, 0)
+	}
+	return min(all, float64((ps.PerTask+1)/2)*float64(n))
 }
 
 func (p Part) templates(cat *template.Catalog) ([]template.Template, error) {

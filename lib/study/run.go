@@ -1,12 +1,16 @@
 package study
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
@@ -28,6 +32,9 @@ type Options struct {
 	Log      io.Writer
 	// Concurrency overrides the study's.
 	Concurrency int
+	// Wait makes a writer wait for another process that holds the study's
+	// lock (see measure.WriteLock) instead of failing with its holder.
+	Wait bool
 }
 
 // Result lists what Run did: every fixed-design run, then every
@@ -36,10 +43,16 @@ type Result struct {
 	Summaries []measure.Summary
 	Configs   []measure.RunConfig
 	Active    []ActiveResult
+	// StaleRuns and StaleRecords count stored runs (and their records) of
+	// the current fixed-design configs measured on other task prompts or
+	// templates: the study's inputs were edited, so they are not reused.
+	StaleRuns, StaleRecords int
 }
 
 // Env is an opened study: its file, tasks, catalog, models and an engine
-// per model wired to that model's completion cache. Close it when done.
+// per model wired to that model's completion cache. An Env opened for
+// writing holds the study's lock (one writer per study, across processes)
+// until Close.
 type Env struct {
 	Study   *Study
 	Tasks   []task.Task
@@ -50,13 +63,29 @@ type Env struct {
 	Engine  *measure.Engine
 	engines map[measure.ModelSpec]*measure.Engine
 	caches  []*measure.CompletionCache
+	lock    *measure.Lock
+	runs    []expanded
 }
 
-// Open loads the study in dir and opens every model it measures (the
-// study's and each part's own). For a synth model it also writes the planted
-// ground truth: truth.json for the study's model, truths/<model>.json for
-// the others (see LoadTruths).
+// Open loads the study in dir, takes its write lock and opens every model
+// it measures (the study's and each part's own). For a synth model it also
+// writes the planted ground truth: truth.json for the study's model,
+// truths/<model>.json for the others (see LoadTruths).
 func Open(dir string, opts Options) (*Env, error) {
+	return OpenContext(context.Background(), dir, opts)
+}
+
+// OpenContext is Open that stops loading (and waiting for the lock) when
+// ctx ends.
+func OpenContext(ctx context.Context, dir string, opts Options) (*Env, error) {
+	return open(ctx, dir, opts, false)
+}
+
+// open loads and expands the study, so that a study too large to run fails
+// here with its call count, before any file is written. A readOnly Env
+// takes no lock and writes nothing: its engines fail with
+// measure.ErrNeedsWrite where a write would be needed.
+func open(ctx context.Context, dir string, opts Options, readOnly bool) (*Env, error) {
 	s, err := Load(dir)
 	if err != nil {
 		return nil, err
@@ -64,7 +93,7 @@ func Open(dir string, opts Options) (*Env, error) {
 	if err := s.checkParts(opts.Parts); err != nil {
 		return nil, err
 	}
-	tasks, err := s.LoadTasks()
+	tasks, err := s.LoadTasksContext(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,44 +101,73 @@ func Open(dir string, opts Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]task.Task, len(tasks))
-	for _, t := range tasks {
+	runs, err := s.expand(tasks, cat)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("study: %w", err)
+	}
+	env := &Env{Study: s, Tasks: tasks, Catalog: cat, runs: runs, engines: map[measure.ModelSpec]*measure.Engine{}}
+	if !readOnly {
+		if env.lock, err = measure.WriteLock(ctx, dir, opts.Wait); err != nil {
+			return nil, err
+		}
+	}
+	for i, spec := range s.Models() {
+		if err := env.openModel(spec, i == 0, opts, readOnly); err != nil {
+			env.Close()
+			return nil, err
+		}
+	}
+	return env, nil
+}
+
+// openModel opens one of the study's models and its engine; own is the
+// study's own model (whose synth truth is truth.json).
+func (e *Env) openModel(spec measure.ModelSpec, own bool, opts Options, readOnly bool) error {
+	s, dir := e.Study, e.Study.dir
+	var m model.Model = storedOnly{spec.Kind}
+	// A read-only Env makes no calls, so it opens a real model only for the
+	// synth truth check (cheap), never a model that loads weights.
+	if !readOnly || spec.Kind == "synth" {
+		var err error
+		if m, err = OpenModel(spec, e.Tasks, e.Catalog); err != nil {
+			return err
+		}
+	}
+	if sm, ok := m.(*synth.Model); ok {
+		path := filepath.Join(dir, TruthFile)
+		if !own {
+			path = partTruthPath(dir, m.Name())
+		}
+		if err := writeTruth(path, sm.Truth(), readOnly); err != nil {
+			return err
+		}
+	}
+	cache := measure.NewMemoryCompletionCache()
+	if !readOnly {
+		var err error
+		if cache, err = measure.OpenCompletionCache(dir, m.Name()); err != nil {
+			return err
+		}
+		e.caches = append(e.caches, cache)
+	}
+	byID := make(map[string]task.Task, len(e.Tasks))
+	for _, t := range e.Tasks {
 		byID[t.ID] = t
 	}
 	conc := s.Concurrency
 	if opts.Concurrency > 0 {
 		conc = opts.Concurrency
 	}
-	env := &Env{Study: s, Tasks: tasks, Catalog: cat, engines: map[measure.ModelSpec]*measure.Engine{}}
-	for i, spec := range s.Models() {
-		m, err := OpenModel(spec, tasks, cat)
-		if err != nil {
-			env.Close()
-			return nil, err
-		}
-		if sm, ok := m.(*synth.Model); ok {
-			path := filepath.Join(dir, TruthFile)
-			if i > 0 {
-				path = partTruthPath(dir, m.Name())
-			}
-			if err := writeTruth(path, sm.Truth()); err != nil {
-				env.Close()
-				return nil, err
-			}
-		}
-		cache, err := measure.OpenCompletionCache(dir, m.Name())
-		if err != nil {
-			env.Close()
-			return nil, err
-		}
-		env.caches = append(env.caches, cache)
-		eng := &measure.Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: conc, BatchSize: s.BatchSize, Progress: opts.Progress, Completions: cache}
-		env.engines[spec] = eng
-		if i == 0 {
-			env.Model, env.Engine = m, eng
-		}
+	eng := &measure.Engine{Model: m, Catalog: e.Catalog, Tasks: byID, Concurrency: conc, BatchSize: s.BatchSize,
+		Progress: opts.Progress, Completions: cache, ReadOnly: readOnly, WaitForLock: opts.Wait}
+	e.engines[spec] = eng
+	if own {
+		e.Model, e.Engine = m, eng
 	}
-	return env, nil
+	return nil
 }
 
 // EngineFor is the engine of one of the study's models (Study.Models).
@@ -121,16 +179,26 @@ func (e *Env) EngineFor(spec measure.ModelSpec) (*measure.Engine, error) {
 	return eng, nil
 }
 
+// storedOnly stands in for the model of a read-only Env: a call it is asked
+// for means the study is not finished.
+type storedOnly struct{ kind string }
+
+func (m storedOnly) Name() string { return m.kind + " (stored runs only)" }
+
+func (m storedOnly) Chat(context.Context, model.Request) (model.Response, error) {
+	return model.Response{}, measure.ErrNeedsWrite
+}
+
 // RunsDir is where the study's runs are stored.
 func (e *Env) RunsDir() string { return filepath.Join(e.Study.dir, "runs") }
 
-// Close flushes the completion caches.
+// Close flushes the completion caches and releases the study's lock.
 func (e *Env) Close() error {
 	var errs []error
 	for _, c := range e.caches {
 		errs = append(errs, c.Close())
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, e.lock.Unlock())...)
 }
 
 // checkParts rejects part names the study does not have, so a typo in
@@ -150,32 +218,65 @@ func (s *Study) checkParts(parts []string) error {
 
 // Run runs or resumes the whole study in dir: every fixed-design run, then
 // every active-learning part (each learner's final fit goes to
-// <study>/active/<part>/). Stored calls are skipped, so a second Run only
-// reads. On error the result holds what was done before it.
+// <study>/active/<part>/). Stored calls are skipped. A study whose calls are
+// all stored is only read: Run first checks it without writing or locking
+// (so a finished study needs no write access and can be read while another
+// process writes elsewhere), and only then opens it for writing. On error
+// the result holds what was done before it; on an error before any run was
+// made it is nil.
 func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
-	env, err := Open(dir, opts)
+	var log bytes.Buffer
+	ro := opts
+	ro.Log, ro.Progress = &log, nil
+	res, err := run(ctx, dir, ro, true)
+	if err == nil {
+		if opts.Log != nil {
+			_, err = io.Copy(opts.Log, &log)
+		}
+		return res, err
+	}
+	if !errors.Is(err, measure.ErrNeedsWrite) {
+		return nil, err
+	}
+	return run(ctx, dir, opts, false)
+}
+
+func run(ctx context.Context, dir string, opts Options, readOnly bool) (*Result, error) {
+	env, err := open(ctx, dir, opts, readOnly)
 	if err != nil {
 		return nil, err
 	}
 	defer env.Close()
-	cfgs, err := env.Study.RunConfigs(env.Tasks, env.Catalog)
-	if err != nil {
+	res := &Result{}
+	var cfgs []measure.RunConfig
+	for _, c := range env.runs {
+		if c.spec == nil && (len(opts.Parts) == 0 || slices.Contains(opts.Parts, c.cfg.Part)) {
+			cfgs = append(cfgs, c.cfg)
+		}
+	}
+	if res.StaleRuns, res.StaleRecords, err = staleRuns(dir, cfgs); err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	if opts.Log != nil && res.StaleRuns > 0 {
+		fmt.Fprintf(opts.Log, "%d stored records in %d runs were measured on other task prompts or templates (edited since, or stored before inputs were hashed); they stay on disk and are not reused\n", res.StaleRecords, res.StaleRuns)
+	}
 	for _, cfg := range cfgs {
-		if len(opts.Parts) > 0 && !slices.Contains(opts.Parts, cfg.Part) {
-			continue
-		}
 		eng, err := env.EngineFor(cfg.Model)
 		if err != nil {
 			return res, err
 		}
 		sum, err := eng.Run(ctx, env.RunsDir(), cfg)
+		if err != nil && sum.Cached+sum.Done == 0 && !errors.Is(err, context.Canceled) {
+			// Nothing of this run was read or made: no summary to show.
+			return res, err
+		}
 		res.Summaries = append(res.Summaries, sum)
 		res.Configs = append(res.Configs, cfg)
 		if opts.Log != nil {
 			fmt.Fprintf(opts.Log, "%s: %d calls, %d cached, %d done, %d failed, parse rate %.3f\n", sum.RunID, sum.Total, sum.Cached, sum.Done, sum.Failed, sum.ParseRate())
+			if sum.Rejected > 0 {
+				fmt.Fprintf(opts.Log, "%s: %d stored records were not calls of this run; moved to measurements.jsonl.rejected\n", sum.RunID, sum.Rejected)
+			}
 		}
 		if err != nil {
 			return res, err
@@ -183,6 +284,41 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 	}
 	res.Active, err = env.runActive(ctx, opts)
 	return res, err
+}
+
+// staleRuns counts the stored runs that match a current config in every
+// field but Inputs, and the lines of their stores.
+func staleRuns(dir string, cfgs []measure.RunConfig) (runs, records int, err error) {
+	current := map[string]string{}
+	for _, c := range cfgs {
+		id := c.ID()
+		c.Inputs = ""
+		current[c.ID()] = id
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "runs"))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("study: %w", err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, "runs", e.Name(), "run.yaml"))
+		if err != nil {
+			continue // not a run (or one killed before its run.yaml landed)
+		}
+		var rf measure.RunFile
+		if yaml.Unmarshal(b, &rf) != nil {
+			continue // ReadRuns reports damage when the runs are read
+		}
+		rf.Config.Inputs = ""
+		if id, ok := current[rf.Config.ID()]; ok && id != rf.ID {
+			runs++
+			lines, _ := os.ReadFile(filepath.Join(dir, "runs", e.Name(), "measurements.jsonl"))
+			records += bytes.Count(lines, []byte{'\n'})
+		}
+	}
+	return runs, records, nil
 }
 
 // CurrentRuns reads the stored runs that the study's current study.yaml

@@ -2,12 +2,14 @@ package study
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/task"
@@ -151,12 +153,21 @@ type ActiveLearningSpec struct {
 // ActiveStrategies are the strategy names a study may give.
 var ActiveStrategies = []string{"paper", "reference-study", "random", "info-gain"}
 
-// Load reads dir/study.yaml.
+// Load reads dir/study.yaml. Errors name the file, the line and the key;
+// a file over MaxStudyFileBytes is refused before it is parsed.
 func Load(dir string) (*Study, error) {
 	path := filepath.Join(dir, "study.yaml")
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("study: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxStudyFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("study: %s: %w", path, err)
+	}
+	if len(b) > MaxStudyFileBytes {
+		return nil, fmt.Errorf("study: %s: larger than the limit of %d bytes for a study file", path, MaxStudyFileBytes)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
@@ -164,8 +175,12 @@ func Load(dir string) (*Study, error) {
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("study: %s: %w", path, err)
 	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return nil, fmt.Errorf("study: %s: %w", path, err)
+	}
 	s.dir = dir
-	if err := s.validate(); err != nil {
+	if err := s.validate(&root); err != nil {
 		return nil, fmt.Errorf("study: %s: %w", path, err)
 	}
 	return &s, nil
@@ -174,94 +189,56 @@ func Load(dir string) (*Study, error) {
 // Dir is the study directory.
 func (s *Study) Dir() string { return s.dir }
 
-func (s *Study) validate() error {
-	if s.Name == "" {
-		return errors.New("missing key name")
-	}
-	if s.Model.Kind == "" {
-		return errors.New("missing key model.kind")
-	}
-	if !s.Tasks.Default && len(s.Tasks.Sources) == 0 {
-		return errors.New("tasks: set default: true or list sources")
-	}
-	if len(s.Parts) == 0 {
-		return errors.New("missing key parts")
-	}
-	seen := map[string]bool{}
-	for i, p := range s.Parts {
-		where := fmt.Sprintf("parts[%d] (%s)", i, p.Name)
-		if p.Name == "" {
-			return fmt.Errorf("parts[%d]: missing key name", i)
-		}
-		if seen[p.Name] {
-			return fmt.Errorf("%s: duplicate part name", where)
-		}
-		seen[p.Name] = true
-		if p.Model != nil && p.Model.Kind == "" {
-			return fmt.Errorf("%s: missing key model.kind", where)
-		}
-		if al := p.ActiveLearning; al != nil {
-			if p.Kind != template.PreRevealed && p.Kind != template.PostRevealed {
-				return fmt.Errorf("%s: active_learning needs a revealed kind, not %s", where, p.Kind)
-			}
-			if !slices.Contains(ActiveStrategies, al.Strategy) {
-				return fmt.Errorf("%s: active_learning.strategy %q is not one of %v", where, al.Strategy, ActiveStrategies)
-			}
-		}
-		switch p.Kind {
-		case template.PreRevealed, template.PostRevealed:
-			if !p.Pairs.Dense && p.Pairs.PerTask <= 0 && p.ActiveLearning == nil {
-				return fmt.Errorf("%s: revealed kind needs pairs.dense, pairs.per_task or active_learning", where)
-			}
-		case template.PreStated, template.PostStated:
-		default:
-			return fmt.Errorf("%s: key kind: unknown kind %q", where, p.Kind)
-		}
-		if p.Samples < 1 {
-			return fmt.Errorf("%s: key samples must be at least 1", where)
-		}
-		t := p.Templates
-		n := 0
-		if t.Sample > 0 {
-			n++
-		}
-		if t.Grid != nil {
-			n++
-		}
-		if len(t.List) > 0 {
-			n++
-		}
-		if n != 1 {
-			return fmt.Errorf("%s: templates: give exactly one of sample, grid, list", where)
-		}
-	}
-	return nil
-}
+func (s *Study) path() string { return filepath.Join(s.dir, "study.yaml") }
 
 // LoadTasks loads the study's task universe.
-func (s *Study) LoadTasks() ([]task.Task, error) {
-	var all []task.Task
-	if s.Tasks.Default {
-		ts, err := task.Default()
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, ts...)
+func (s *Study) LoadTasks() ([]task.Task, error) { return s.LoadTasksContext(context.Background()) }
+
+// LoadTasksContext loads the study's task universe, stopping between
+// sources when ctx ends. A task ID that two sources share is an error naming
+// both, and so is a prompt that is not valid UTF-8. Relative paths are
+// resolved against the study directory.
+func (s *Study) LoadTasksContext(ctx context.Context) ([]task.Task, error) {
+	type source struct {
+		label string
+		src   task.Source
 	}
-	for _, src := range s.Tasks.Sources {
+	var srcs []source
+	if s.Tasks.Default {
+		srcs = append(srcs, source{"tasks.default", task.Source{Format: task.FormatDefault}})
+	}
+	for i, src := range s.Tasks.Sources {
 		if src.Path != "" && !filepath.IsAbs(src.Path) {
 			src.Path = filepath.Join(s.dir, src.Path)
 		}
-		ts, err := task.Load(src)
+		srcs = append(srcs, source{fmt.Sprintf("tasks.sources[%d] (%s)", i, src), src})
+	}
+	var all []task.Task
+	from := map[string]string{}
+	for _, src := range srcs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("study: loading tasks: %w", err)
+		}
+		ts, err := task.Load(src.src)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("study: %s: %s: %w", s.path(), src.label, redacted{err})
+		}
+		for _, t := range ts {
+			if first, ok := from[t.ID]; ok {
+				return nil, fmt.Errorf("study: %s: task %q is in %s and in %s: task IDs must be unique across sources", s.path(), t.ID, first, src.label)
+			}
+			from[t.ID] = src.label
+			if !utf8.ValidString(t.Prompt) {
+				return nil, fmt.Errorf("study: %s: %s: task %q: prompt is not valid UTF-8", s.path(), src.label, t.ID)
+			}
 		}
 		all = append(all, ts...)
 	}
 	return all, nil
 }
 
-// LoadCatalog returns the study's template catalog.
+// LoadCatalog returns the study's template catalog; a relative path is
+// resolved against the study directory.
 func (s *Study) LoadCatalog() (*template.Catalog, error) {
 	if s.Catalog == "" {
 		return template.DefaultCatalog()
@@ -270,5 +247,9 @@ func (s *Study) LoadCatalog() (*template.Catalog, error) {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(s.dir, p)
 	}
-	return template.LoadCatalog(p)
+	cat, err := template.LoadCatalog(p)
+	if err != nil {
+		return nil, fmt.Errorf("study: %s: catalog %s: %w", s.path(), p, redacted{err})
+	}
+	return cat, nil
 }

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/repo"
 )
@@ -25,31 +25,26 @@ var ErrNoTruth = errors.New("study: the model is not simulated, so there is no p
 const TruthsDir = "truths"
 
 func partTruthPath(dir, modelName string) string {
-	return filepath.Join(dir, TruthsDir, sanitize(modelName)+".json")
-}
-
-// sanitize makes a model name a file name.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
-			return r
-		}
-		return '_'
-	}, s)
+	// SafeName: a model name is never ".." or a path.
+	return filepath.Join(dir, TruthsDir, measure.SafeName(modelName)+".json")
 }
 
 // writeTruth saves the planted parameters of a synth model at path; an
-// unchanged file is left alone.
-func writeTruth(path string, t *synth.Truth) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("study: %w", err)
-	}
+// unchanged file is left alone. With readOnly, a file that would change is
+// measure.ErrNeedsWrite.
+func writeTruth(path string, t *synth.Truth, readOnly bool) error {
 	b, err := json.MarshalIndent(t, "", " ")
 	if err != nil {
 		return fmt.Errorf("study: encoding truth: %w", err)
 	}
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
 		return nil
+	}
+	if readOnly {
+		return fmt.Errorf("study: %s: %w", path, measure.ErrNeedsWrite)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("study: %w", err)
 	}
 	return repo.WriteFileAtomic(path, b, 0o644)
 }

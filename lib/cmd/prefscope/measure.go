@@ -23,6 +23,7 @@ func cmdMeasure(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	conc := fs.Int("concurrency", defConc, "calls in flight (default: the study's, else 8; env PREFSCOPE_CONCURRENCY)")
+	wait := fs.Bool("wait", false, "if another process is writing the study, wait for it instead of failing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,7 +31,7 @@ func cmdMeasure(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	return measureStudy(ctx, dir, splitList(*parts), *conc, stdout, stderr)
+	return measureStudy(ctx, dir, study.Options{Parts: splitList(*parts), Concurrency: *conc, Wait: *wait}, stdout, stderr)
 }
 
 func cmdSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -43,6 +44,7 @@ func cmdSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	conc := fs.Int("concurrency", defConc, "calls in flight (env PREFSCOPE_CONCURRENCY)")
+	wait := fs.Bool("wait", false, "if another process is writing the study, wait for it instead of failing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,13 +52,17 @@ func cmdSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	return measureStudy(ctx, dir, splitList(*parts), *conc, stdout, stderr)
+	return measureStudy(ctx, dir, study.Options{Parts: splitList(*parts), Concurrency: *conc, Wait: *wait}, stdout, stderr)
 }
 
-func measureStudy(ctx context.Context, dir string, parts []string, conc int, stdout, stderr io.Writer) error {
-	opts := study.Options{Parts: parts, Progress: progress.Writer(stderr), Log: stdout, Concurrency: conc}
+// measureStudy runs the study and prints its summary.
+func measureStudy(ctx context.Context, dir string, opts study.Options, stdout, stderr io.Writer) error {
+	opts.Progress, opts.Log = progress.Writer(stderr), stdout
 	res, err := study.Run(ctx, dir, opts)
-	if res != nil && len(res.Summaries) > 0 {
+	// The summary is for a study that ran (or was interrupted): after any
+	// other error (a store that cannot be opened, a lock held) only the
+	// error is printed.
+	if res != nil && len(res.Summaries) > 0 && (err == nil || errors.Is(err, context.Canceled)) {
 		fmt.Fprintln(stdout)
 		fmt.Fprintln(stdout, "Parse rates by template field:")
 		rates, rerr := measure.ParseRates(res.Configs, res.Summaries)
@@ -72,6 +78,9 @@ func measureStudy(ctx context.Context, dir string, parts []string, conc int, std
 			failed += s.Failed
 		}
 		fmt.Fprintf(stdout, "\n%d runs: %d calls, %d done now, %d cached, %d failed; runs in %s\n", len(res.Summaries), total, done, cached, failed, filepath.Join(dir, "runs"))
+		if res.StaleRecords > 0 {
+			fmt.Fprintf(stdout, "%d stored records (%d runs) no longer match the study's task prompts or templates and were not reused\n", res.StaleRecords, res.StaleRuns)
+		}
 		if failed > 0 && err == nil {
 			err = fmt.Errorf("%d calls failed after retries (see errors.jsonl in each run; re-run to retry them)", failed)
 		}

@@ -1,0 +1,84 @@
+package measure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// LockFile is the name of the lock file a writer holds in a study directory
+// (and in each run directory while the engine appends to it).
+const LockFile = ".prefscope.lock"
+
+// ErrLocked is wrapped by WriteLock's error when another writer holds the
+// lock and the caller did not ask to wait.
+var ErrLocked = errors.New("locked by another writer")
+
+// Lock is an exclusive OS file lock (flock) on a directory, held by one
+// writer at a time across processes. The lock file names its holder (pid,
+// host, command, start time) so that the error another writer gets says who
+// to wait for. The OS drops the lock when the holder exits, even on SIGKILL,
+// so a stale lock file never blocks anyone.
+type Lock struct {
+	fl *flock.Flock
+}
+
+// WriteLock takes dir's lock. When another process (or another Lock in this
+// one) holds it, WriteLock fails with ErrLocked and the holder's description,
+// or with wait set, retries until the lock is free or ctx ends.
+func WriteLock(ctx context.Context, dir string, wait bool) (*Lock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("measure: %w", err)
+	}
+	path := filepath.Join(dir, LockFile)
+	fl := flock.New(path)
+	var ok bool
+	var err error
+	if wait {
+		ok, err = fl.TryLockContext(ctx, 100*time.Millisecond)
+	} else {
+		ok, err = fl.TryLock()
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("measure: waiting for %s: %w", path, ctx.Err())
+		}
+		return nil, fmt.Errorf("measure: locking %s: %w", path, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("measure: %s is being written by %s: %w (wait for it to finish, or ask to wait: prefscope measure -wait)", dir, holder(path), ErrLocked)
+	}
+	// The holder line is informational: the flock itself is the lock, so a
+	// failed write only makes the other writer's message less precise.
+	host, _ := os.Hostname()
+	info := fmt.Sprintf("pid %d on %s since %s: %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339), strings.Join(os.Args, " "))
+	_ = os.WriteFile(path, []byte(info), 0o644)
+	return &Lock{fl: fl}, nil
+}
+
+// holder describes the process named in a lock file.
+func holder(path string) string {
+	b, err := os.ReadFile(path)
+	s := strings.TrimSpace(string(b))
+	if err != nil || s == "" {
+		return "another process (holder not recorded yet)"
+	}
+	if len(s) > 300 {
+		s = s[:300] + "..."
+	}
+	return s
+}
+
+// Unlock releases the lock; nil is a no-op.
+func (l *Lock) Unlock() error {
+	if l == nil || l.fl == nil {
+		return nil
+	}
+	return l.fl.Unlock()
+}

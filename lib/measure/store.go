@@ -1,0 +1,64 @@
+package measure
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// ErrNeedsWrite is returned by a ReadOnly engine's Run when the run has
+// calls left to make (or stored records to set aside).
+var ErrNeedsWrite = errors.New("measure: run has calls left to make")
+
+// withInputs fills in cfg.Inputs, or checks that a given one matches the
+// engine's tasks and catalog.
+func (e *Engine) withInputs(cfg RunConfig) (RunConfig, error) {
+	h, err := InputHash(e.Catalog, e.Tasks, cfg)
+	if err != nil {
+		return cfg, err
+	}
+	if cfg.Inputs != "" && cfg.Inputs != h {
+		return cfg, fmt.Errorf("measure: run %s: config was expanded from other task prompts or templates (inputs %s) than the engine's (%s)", cfg.Part, cfg.Inputs, h)
+	}
+	cfg.Inputs = h
+	return cfg, nil
+}
+
+func callKeys(calls []call) map[string]bool {
+	m := make(map[string]bool, len(calls))
+	for _, c := range calls {
+		m[c.key] = true
+	}
+	return m
+}
+
+// readStored summarises a stored run without writing anything; a run that
+// is missing, unfinished or holds records of other calls is ErrNeedsWrite.
+func readStored(dir, id string, calls []call, sum Summary) (Summary, error) {
+	run, err := ReadRun(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return sum, fmt.Errorf("run %s: %w", id, ErrNeedsWrite)
+	}
+	if err != nil {
+		return sum, err
+	}
+	if run.File.ID != id {
+		return sum, fmt.Errorf("measure: %s: holds run %s, not %s", filepath.Join(dir, "run.yaml"), run.File.ID, id)
+	}
+	want := callKeys(calls)
+	for _, r := range run.Records {
+		if !want[r.Key] {
+			// A foreign or duplicate record: the writing pass sets it aside
+			// or reports it.
+			return sum, fmt.Errorf("run %s: record of call %s is not one the run still needs: %w", id, r.Key, ErrNeedsWrite)
+		}
+		delete(want, r.Key)
+		sum.Cached++
+		sum.Outcomes[r.Outcome]++
+	}
+	if len(want) > 0 {
+		return sum, fmt.Errorf("run %s: %d calls left: %w", id, len(want), ErrNeedsWrite)
+	}
+	return sum, nil
+}
