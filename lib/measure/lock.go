@@ -58,16 +58,26 @@ func WriteLock(ctx context.Context, dir string, wait bool) (*Lock, error) {
 	// failed write only makes the other writer's message less precise.
 	host, _ := os.Hostname()
 	info := fmt.Sprintf("pid %d on %s since %s: %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339), strings.Join(os.Args, " "))
-	_ = os.WriteFile(path, []byte(info), 0o644)
+	// One write call on the open lock file (no truncate-then-write window
+	// in which another writer reads it empty).
+	_ = writeHolder(path, info)
 	return &Lock{fl: fl}, nil
 }
 
-// holder describes the process named in a lock file.
+// holder describes the process named in a lock file. The holder writes its
+// line just after taking the lock, so an empty file is read again for a
+// moment before giving up.
 func holder(path string) string {
-	b, err := os.ReadFile(path)
-	s := strings.TrimSpace(string(b))
-	if err != nil || s == "" {
-		return "another process (holder not recorded yet)"
+	var s string
+	for try := 0; try < 50 && s == ""; try++ {
+		if try > 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		b, _ := os.ReadFile(path)
+		s = strings.TrimSpace(string(b))
+	}
+	if s == "" {
+		return "another process (holder not recorded)"
 	}
 	if len(s) > 300 {
 		s = s[:300] + "..."
@@ -81,4 +91,18 @@ func (l *Lock) Unlock() error {
 		return nil
 	}
 	return l.fl.Unlock()
+}
+
+// writeHolder replaces the lock file's text with info in place: the lock is
+// held on the file's inode, so the file is rewritten, never replaced.
+func writeHolder(path, info string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := f.WriteAt([]byte(info), 0); err != nil {
+		return err
+	}
+	return f.Truncate(int64(len(info)))
 }
