@@ -389,11 +389,11 @@ func ReadRuns(studyDir string) ([]*Run, error) {
 
 // Comparison counts of a pair pooled over both display orders.
 type PairCount struct {
-	A, B       string
-	WinsA      float64
-	WinsB      float64
-	Refusals   int
-	Unparsable int
+	A, B        string
+	WinsA       float64
+	WinsB       float64
+	Refusals    int
+	Unparseable int
 }
 
 // PairCounts pools a revealed run's records per canonical pair. Refusals and
@@ -422,7 +422,7 @@ func (r *Run) PairCounts() []PairCount {
 		case template.OutcomeRefusal:
 			out[i].Refusals++
 		default:
-			out[i].Unparsable++
+			out[i].Unparseable++
 		}
 	}
 	return out

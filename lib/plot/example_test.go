@@ -114,7 +114,7 @@ func ExampleCurves() {
 }
 
 func ExampleHistogram() {
-	size(plot.Histogram([]plot.Sample{
+	size(plot.Histogram([]plot.Group{
 		{Name: "MATH", Values: []float64{-1.2, -0.8, -0.5, -0.1, 0.2}},
 		{Name: "WildChat", Values: []float64{0.1, 0.4, 0.5, 0.9, 1.3}},
 	}, &plot.HistogramOptions{

@@ -144,11 +144,11 @@ func goldenFigures(t *testing.T) map[string]*Figure {
 		ga = append(ga, math.Sin(float64(i)*1.3)+0.4*math.Cos(float64(i)*0.7))
 		gb = append(gb, 0.8+0.7*math.Sin(float64(i)*2.1))
 	}
-	f, err = Histogram([]Sample{{Name: "MATH", Values: ga}, {Name: "WildChat", Values: gb}},
+	f, err = Histogram([]Group{{Name: "MATH", Values: ga}, {Name: "WildChat", Values: gb}},
 		&HistogramOptions{Options: Options{Title: "Utility by origin", XLabel: "utility μ"}, Bins: 16, Density: true})
 	must("histogram_grouped", f, err)
 
-	f, err = Histogram([]Sample{{Values: ga}},
+	f, err = Histogram([]Group{{Values: ga}},
 		&HistogramOptions{Options: Options{Title: "Utility, all tasks", XLabel: "utility μ (n = 200 tasks)", Width: 5 * 72, Height: 3.5 * 72}})
 	must("histogram_single", f, err)
 	return figs

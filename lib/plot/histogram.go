@@ -10,8 +10,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Sample is one group of values for Histogram.
-type Sample struct {
+// Group is one group of values for Histogram.
+type Group struct {
 	Name   string
 	Values []float64
 }
@@ -34,7 +34,7 @@ type HistogramOptions struct {
 // group is drawn as filled bars; several groups are drawn overlaid, as
 // translucent fills with outlines in their own colours, with a legend. It
 // returns an error when there is no value at all or a value is not finite.
-func Histogram(samples []Sample, o *HistogramOptions) (*Figure, error) {
+func Histogram(samples []Group, o *HistogramOptions) (*Figure, error) {
 	if o == nil {
 		o = &HistogramOptions{}
 	}

@@ -62,9 +62,9 @@ func TestBuilderErrors(t *testing.T) {
 		{"curves log", func() (*Figure, error) {
 			return Curves([]Curve{{Name: "c", X: []float64{0, 1}, Y: []float64{1, 1}}}, &CurvesOptions{Options: Options{LogX: true}})
 		}, "x[0] = 0"},
-		{"histogram empty", func() (*Figure, error) { return Histogram([]Sample{{Name: "a"}}, nil) }, "no values"},
+		{"histogram empty", func() (*Figure, error) { return Histogram([]Group{{Name: "a"}}, nil) }, "no values"},
 		{"histogram range", func() (*Figure, error) {
-			return Histogram([]Sample{{Values: []float64{1}}}, &HistogramOptions{Range: [2]float64{2, 1}})
+			return Histogram([]Group{{Values: []float64{1}}}, &HistogramOptions{Range: [2]float64{2, 1}})
 		}, "want min < max"},
 	}
 	for _, tc := range cases {
@@ -108,9 +108,9 @@ func TestDegenerateInputs(t *testing.T) {
 			}
 			return Heatmap(m, labels, labels, nil)
 		}},
-		{"histogram one value", func() (*Figure, error) { return Histogram([]Sample{{Values: []float64{3}}}, nil) }},
+		{"histogram one value", func() (*Figure, error) { return Histogram([]Group{{Values: []float64{3}}}, nil) }},
 		{"histogram values outside range", func() (*Figure, error) {
-			return Histogram([]Sample{{Name: "a", Values: []float64{5}}, {Name: "b", Values: []float64{0.5}}}, &HistogramOptions{Range: [2]float64{0, 1}})
+			return Histogram([]Group{{Name: "a", Values: []float64{5}}, {Name: "b", Values: []float64{0.5}}}, &HistogramOptions{Range: [2]float64{0, 1}})
 		}},
 		{"bars negative values", func() (*Figure, error) {
 			return Bars([]string{"a", "b"}, []BarSeries{{Values: []float64{-1, 2}, Err: []float64{0.5, 0.5}}}, nil)

@@ -23,7 +23,7 @@ type Uncertainty struct {
 
 // Assess fits the regression on runs and adds the run and task bootstraps
 // (o as for Bootstrap; minShared as for Correlate).
-func Assess(runs []Run, minShared int, o *BootstrapOptions) (*Uncertainty, error) {
+func Assess(runs []RunUtilities, minShared int, o *BootstrapOptions) (*Uncertainty, error) {
 	c, err := Correlate(runs, minShared)
 	if err != nil {
 		return nil, err

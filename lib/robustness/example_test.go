@@ -35,7 +35,7 @@ func ExampleCorrelate() {
 		rephrased[id] = u + 0.5*float64(i%2) // small perturbation
 		reordered[id] = u + 4*float64(i%3)   // large perturbation
 	}
-	runs := []robustness.Run{
+	runs := []robustness.RunUtilities{
 		{ID: "r1", Fields: map[string]string{"task_order": "canonical", "phrasing": "p1"}, Utilities: base},
 		{ID: "r2", Fields: map[string]string{"task_order": "canonical", "phrasing": "p2"}, Utilities: rephrased},
 		{ID: "r3", Fields: map[string]string{"task_order": "reversed", "phrasing": "p1"}, Utilities: reordered},

@@ -14,8 +14,8 @@ import (
 // correlated; pairs with fewer are skipped.
 const DefaultMinShared = 10
 
-// Run is one measurement run's fitted utilities and template fields.
-type Run struct {
+// RunUtilities is one measurement run's fitted utilities and template fields.
+type RunUtilities struct {
 	ID string
 	// Fields holds the run's template tags, e.g. "task_order": "reversed".
 	Fields map[string]string
@@ -49,7 +49,7 @@ type Correlations struct {
 // Correlate computes the Pearson correlation of utilities between every
 // pair of runs over their shared tasks; pairs sharing fewer than minShared
 // tasks (0 means DefaultMinShared) are skipped. Run ids must be unique.
-func Correlate(runs []Run, minShared int) (*Correlations, error) {
+func Correlate(runs []RunUtilities, minShared int) (*Correlations, error) {
 	if minShared <= 0 {
 		minShared = DefaultMinShared
 	}

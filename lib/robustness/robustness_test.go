@@ -86,7 +86,7 @@ func TestCorrelate(t *testing.T) {
 		}
 		return m
 	}
-	runs := []Run{
+	runs := []RunUtilities{
 		{ID: "base", Fields: map[string]string{"task_order": "canonical", "language": "en"},
 			Utilities: tasks(20, func(i int) float64 { return float64(i) })},
 		// Affine copy: correlation exactly 1.
@@ -158,11 +158,11 @@ func TestCorrelate(t *testing.T) {
 
 	bad := []struct {
 		name string
-		runs []Run
+		runs []RunUtilities
 	}{
-		{"empty id", []Run{{ID: ""}}},
-		{"repeated id", []Run{{ID: "x"}, {ID: "x"}}},
-		{"nan utility", []Run{{ID: "x", Utilities: map[string]float64{"t": math.NaN()}}}},
+		{"empty id", []RunUtilities{{ID: ""}}},
+		{"repeated id", []RunUtilities{{ID: "x"}, {ID: "x"}}},
+		{"nan utility", []RunUtilities{{ID: "x", Utilities: map[string]float64{"t": math.NaN()}}}},
 	}
 	for _, b := range bad {
 		if _, err := Correlate(b.runs, 0); err == nil {

@@ -18,15 +18,15 @@ import (
 // and its template fields (measure.FieldLevels). A field with one value in
 // every run (such as the kind, within a part) is left out: its "same"
 // indicator would repeat the intercept.
-func FromStore(runs []*measure.Run) ([]Run, error) {
-	out := make([]Run, len(runs))
+func FromStore(runs []*measure.Run) ([]RunUtilities, error) {
+	out := make([]RunUtilities, len(runs))
 	levels := map[string]map[string]bool{} // field -> values seen
 	for k, r := range runs {
 		u, err := utility.ReadRunUtilities(r.Dir)
 		if err != nil {
 			return nil, fmt.Errorf("robustness: run %s: %w (fit it with utility.FitRun and WriteRunFit first)", r.File.ID, err)
 		}
-		out[k] = Run{ID: r.File.ID, Fields: measure.FieldLevels(r.File.Config.Template), Utilities: u}
+		out[k] = RunUtilities{ID: r.File.ID, Fields: measure.FieldLevels(r.File.Config.Template), Utilities: u}
 	}
 	for _, r := range out {
 		for f := range r.Fields {

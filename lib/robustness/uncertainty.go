@@ -324,7 +324,7 @@ func percentile(x []float64, level float64) Interval {
 // spread over new tasks and new respondents that run-level methods miss:
 // runs sharing a field level share its per-task perturbations, which ties
 // together pairs with no run in common. minShared is as for Correlate.
-func TaskBootstrap(runs []Run, minShared int, o *BootstrapOptions) (*RunBootstrap, error) {
+func TaskBootstrap(runs []RunUtilities, minShared int, o *BootstrapOptions) (*RunBootstrap, error) {
 	opt := BootstrapOptions{}
 	if o != nil {
 		opt = *o

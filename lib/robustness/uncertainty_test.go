@@ -160,7 +160,7 @@ func TestDyadicSECalibrated(t *testing.T) {
 }
 
 func TestBootstrap(t *testing.T) {
-	runs := []Run{}
+	runs := []RunUtilities{}
 	rng := rand.New(rand.NewPCG(5, 6))
 	base := make([]float64, 30)
 	for i := range base {
@@ -174,7 +174,7 @@ func TestBootstrap(t *testing.T) {
 			// A language-specific perturbation: runs sharing a language correlate more.
 			u[fmt.Sprintf("t%02d", i)] = v + 0.8*math.Sin(float64(i)*(1+shift)) + 0.5*rng.NormFloat64()
 		}
-		runs = append(runs, Run{ID: fmt.Sprintf("r%02d", k), Fields: map[string]string{"language": lang, "typos": fmt.Sprint(k%2 == 0)}, Utilities: u})
+		runs = append(runs, RunUtilities{ID: fmt.Sprintf("r%02d", k), Fields: map[string]string{"language": lang, "typos": fmt.Sprint(k%2 == 0)}, Utilities: u})
 	}
 	c, err := Correlate(runs, 0)
 	if err != nil {

@@ -178,7 +178,7 @@ func TestSplitSamples(t *testing.T) {
 			t.Fatalf("pair (%d, %d) in both splits", s.A, s.B)
 		}
 	}
-	if _, _, err := SplitSamples(40, []Sample{{A: 0, B: 40}}, 0.1, 1); err == nil {
+	if _, _, err := SplitSamples(40, []Comparison{{A: 0, B: 40}}, 0.1, 1); err == nil {
 		t.Error("out-of-range sample: want an error")
 	}
 }

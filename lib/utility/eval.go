@@ -29,16 +29,16 @@ type Predictor interface {
 	Z(i, j int) float64
 }
 
-// Truth is a planted Thurstonian model: it predicts like a fit.
-type Truth struct {
+// PlantedModel is a planted Thurstonian model: it predicts like a fit.
+type PlantedModel struct {
 	Mu, Sigma []float64
 }
 
 // Prob returns Φ((μᵢ-μⱼ)/√(σᵢ²+σⱼ²)) under the planted parameters.
-func (t Truth) Prob(i, j int) float64 { return Phi(t.Z(i, j)) }
+func (t PlantedModel) Prob(i, j int) float64 { return Phi(t.Z(i, j)) }
 
 // Z returns (μᵢ-μⱼ)/√(σᵢ²+σⱼ²) under the planted parameters.
-func (t Truth) Z(i, j int) float64 {
+func (t PlantedModel) Z(i, j int) float64 {
 	return (t.Mu[i] - t.Mu[j]) / math.Sqrt(t.Sigma[i]*t.Sigma[i]+t.Sigma[j]*t.Sigma[j])
 }
 

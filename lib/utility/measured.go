@@ -53,7 +53,7 @@ func FromRun(r *measure.Run) (*Data, RunCounts, error) {
 
 // SamplesFromRun lists a run's choices one by one (for Replay), in record
 // order, with task indices into the run's sorted task IDs.
-func SamplesFromRun(r *measure.Run) (ids []string, samples []Sample, err error) {
+func SamplesFromRun(r *measure.Run) (ids []string, samples []Comparison, err error) {
 	ids = append([]string(nil), r.File.Config.Tasks...)
 	sort.Strings(ids)
 	index := make(map[string]int, len(ids))
@@ -73,7 +73,7 @@ func SamplesFromRun(r *measure.Run) (ids []string, samples []Sample, err error) 
 		if rec.Winner == rec.TaskA {
 			win = 1
 		}
-		samples = append(samples, Sample{A: a, B: b, WinsA: win})
+		samples = append(samples, Comparison{A: a, B: b, WinsA: win})
 	}
 	return ids, samples, nil
 }

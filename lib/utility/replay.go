@@ -148,8 +148,8 @@ type CurvePoint struct {
 	Spearman float64
 }
 
-// Curve is the result of a Replay.
-type Curve struct {
+// LearningCurve is the result of a Replay.
+type LearningCurve struct {
 	Strategy string
 	Points   []CurvePoint
 	// Final is the score of Result (pseudo-labels included).
@@ -165,8 +165,8 @@ type Curve struct {
 // compare on identical data. After each batch it refits and scores the fit
 // on test (a fixed held-out split, never queried); truth, when non-nil, is
 // the planted μ for the Spearman column.
-func Replay(n int, samples []Sample, test *Data, truth []float64, s Strategy, o *ActiveOptions) (*Curve, error) {
-	bank := make(map[int64][]Sample)
+func Replay(n int, samples []Comparison, test *Data, truth []float64, s Strategy, o *ActiveOptions) (*LearningCurve, error) {
+	bank := make(map[int64][]Comparison)
 	for _, smp := range samples {
 		if smp.A < 0 || smp.A >= n || smp.B < 0 || smp.B >= n || smp.A == smp.B {
 			return nil, fmt.Errorf("utility: replay: sample (%d, %d) out of range for %d tasks", smp.A, smp.B, n)
@@ -183,7 +183,7 @@ func Replay(n int, samples []Sample, test *Data, truth []float64, s Strategy, o 
 		k := pairKey(i, j)
 		return len(bank[k]) - used[k]
 	}
-	c := &Curve{Strategy: s.Name(), PoolPairs: len(bank), PoolComparisons: float64(len(samples))}
+	c := &LearningCurve{Strategy: s.Name(), PoolPairs: len(bank), PoolComparisons: float64(len(samples))}
 	score := func(u *Utilities, batch int, d *Data) CurvePoint {
 		pt := CurvePoint{Batch: batch, Pairs: len(d.Pairs()), Comparisons: d.Comparisons(),
 			Heldout: Evaluate(u, test), Spearman: math.NaN()}
@@ -229,7 +229,7 @@ func Replay(n int, samples []Sample, test *Data, truth []float64, s Strategy, o 
 // the distinct pairs (0 means 0.1), drawn with seed, goes with all its
 // samples into the held-out Data; the rest stay as training samples in
 // their original order.
-func SplitSamples(n int, samples []Sample, holdOut float64, seed uint64) (train []Sample, test *Data, err error) {
+func SplitSamples(n int, samples []Comparison, holdOut float64, seed uint64) (train []Comparison, test *Data, err error) {
 	if holdOut == 0 {
 		holdOut = 0.1
 	}

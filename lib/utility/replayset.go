@@ -8,7 +8,7 @@ type StrategyReplay struct {
 	// Full scores the fit to every training comparison on the held-out set.
 	Full Metrics
 	// Curves holds one learning curve per strategy, in the order given.
-	Curves []*Curve
+	Curves []*LearningCurve
 	// Results holds one row per strategy: its final point next to Full
 	// (Batches counts its batches).
 	Results []StrategyResult
@@ -67,7 +67,7 @@ func BudgetedStrategies(sp *Split, share float64, randomBatch int) []Strategy {
 
 // HeldoutAccuracy returns the curve as plot coordinates: comparisons used
 // and held-out accuracy after each batch.
-func (c *Curve) HeldoutAccuracy() (comparisons, accuracy []float64) {
+func (c *LearningCurve) HeldoutAccuracy() (comparisons, accuracy []float64) {
 	for _, p := range c.Points {
 		comparisons = append(comparisons, p.Comparisons)
 		accuracy = append(accuracy, p.Heldout.Accuracy)

@@ -25,28 +25,28 @@ type SimOptions struct {
 	Seed uint64
 }
 
-// Sample is one comparison: A was shown first, B second, and WinsA is 1 when
+// Comparison is one comparison: A was shown first, B second, and WinsA is 1 when
 // A was preferred, 0 when B was (1/2 for a tie).
-type Sample struct {
+type Comparison struct {
 	A, B  int
 	WinsA float64
 }
 
-// Study is a simulated study: the planted truth, every comparison, and its
+// Simulation is a simulated study: the planted truth, every comparison, and its
 // train/test split.
-type Study struct {
-	Truth Truth
+type Simulation struct {
+	Truth PlantedModel
 	// Train and Test pool the training and held-out comparisons.
 	Train, Test *Data
 	// TrainSamples lists the training comparisons one by one, in the order
 	// drawn; Replay answers queries from them.
-	TrainSamples []Sample
+	TrainSamples []Comparison
 }
 
 // Simulate draws a study: μᵢ ~ N(0, 1), σᵢ per SimOptions, distinct pairs
 // uniformly, each sample shown in a random order and won by A with
 // probability Φ((μ_A-μ_B)/√(σ_A²+σ_B²)).
-func Simulate(o SimOptions) (*Study, error) {
+func Simulate(o SimOptions) (*Simulation, error) {
 	if o.N < 2 {
 		return nil, fmt.Errorf("utility: simulate: N %d < 2", o.N)
 	}
@@ -64,7 +64,7 @@ func Simulate(o SimOptions) (*Study, error) {
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15))
 	n := o.N
-	t := Truth{Mu: make([]float64, n), Sigma: make([]float64, n)}
+	t := PlantedModel{Mu: make([]float64, n), Sigma: make([]float64, n)}
 	for i := range t.Mu {
 		t.Mu[i] = rng.NormFloat64()
 		t.Sigma[i] = 1
@@ -101,7 +101,7 @@ func Simulate(o SimOptions) (*Study, error) {
 	if o.HoldOut > 0 {
 		nTest = int(float64(len(pairs)) * o.HoldOut)
 	}
-	s := &Study{Truth: t, Train: NewData(n), Test: NewData(n)}
+	s := &Simulation{Truth: t, Train: NewData(n), Test: NewData(n)}
 	for k, pr := range pairs {
 		dst := s.Train
 		if k < nTest {
@@ -120,7 +120,7 @@ func Simulate(o SimOptions) (*Study, error) {
 				return nil, err
 			}
 			if dst == s.Train {
-				s.TrainSamples = append(s.TrainSamples, Sample{A: a, B: b, WinsA: w})
+				s.TrainSamples = append(s.TrainSamples, Comparison{A: a, B: b, WinsA: w})
 			}
 		}
 	}
@@ -135,7 +135,7 @@ type Score struct {
 }
 
 // ScoreFit evaluates u on s.Test and against s.Truth.
-func ScoreFit(u *Utilities, s *Study) Score {
+func ScoreFit(u *Utilities, s *Simulation) Score {
 	sc := Score{Metrics: Evaluate(u, s.Test)}
 	sc.Spearman, _ = Spearman(u.Mu, s.Truth.Mu)
 	sc.Pearson, _ = Pearson(u.Mu, s.Truth.Mu)

@@ -14,7 +14,7 @@ type Split struct {
 	IDs []string
 	// TrainSamples are the training comparisons one by one, in their
 	// original order (Replay answers queries from them); Train pools them.
-	TrainSamples []Sample
+	TrainSamples []Comparison
 	// Train and Test pool the training and held-out comparisons.
 	Train, Test *Data
 }
@@ -25,7 +25,7 @@ func (sp *Split) N() int { return sp.Train.N() }
 // NewSplit divides samples over n tasks with SplitSamples (a share holdOut
 // of the distinct pairs, with all their samples, held out; 0 means 0.1)
 // and pools the training samples, in order, into Train.
-func NewSplit(n int, samples []Sample, holdOut float64, seed uint64) (*Split, error) {
+func NewSplit(n int, samples []Comparison, holdOut float64, seed uint64) (*Split, error) {
 	train, test, err := SplitSamples(n, samples, holdOut, seed)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func SplitRun(r *measure.Run, holdOut float64, seed uint64) (*Split, error) {
 }
 
 // studySplit views a simulated study as a Split.
-func studySplit(st *Study) *Split {
+func studySplit(st *Simulation) *Split {
 	return &Split{TrainSamples: st.TrainSamples, Train: st.Train, Test: st.Test}
 }
 
