@@ -20,7 +20,7 @@ import (
 // largest planted effect (language) has the planted sign, and the task
 // bootstrap's ratio lies within 0.5-2 on every field. The full calibration
 // (60 replicates of 24 runs over 30 tasks, where the bar is 0.8-1.25) is in
-// notebooks/transitivity.ipynb; 100 replicates gave task-bootstrap ratios
+// notebooks/robustness.ipynb; 100 replicates gave task-bootstrap ratios
 // of 0.96-1.08 on every field.
 func TestCalibrateSmall(t *testing.T) {
 	bars := &countingBars{}

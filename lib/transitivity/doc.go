@@ -37,5 +37,6 @@
 //
 // Sources: the reference study (hard-cycle rate 14.9% over 713 triads for
 // Llama-3.1-8B) and Mazeika et al. (2025), Utility Engineering. The
-// transitivity notebook (notebooks/transitivity.ipynb) uses this package.
+// transitivity notebook (notebooks/transitivity.ipynb) uses this package, and
+// the robustness notebook quotes its headline rate.
 package transitivity
