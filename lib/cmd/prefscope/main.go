@@ -47,7 +47,7 @@ func commands() []command {
 		{"extract", "capture activations for a study's extract spec: prefscope extract -study DIR", cmdExtract},
 		{"fit", "fit Thurstonian utilities to every revealed run: prefscope fit -study DIR", cmdFit},
 		{"simulate", "run the default synthetic study (generated in seconds)", cmdSimulate},
-		{"report", "assemble reports/<date>/highlights.md from the section files", cmdReport},
+		{"report", "assemble reports/<date>/highlights.md and highlights.html from the section files", cmdReport},
 	}
 }
 
