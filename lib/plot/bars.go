@@ -17,7 +17,11 @@ import (
 type BarSeries struct {
 	Name   string
 	Values []float64
-	Err    []float64
+	// Err draws symmetric error bars ±Err[i]. Low and High, given instead,
+	// draw an interval [Low[i], High[i]] around each value (a bootstrap or
+	// Wilson interval need not be symmetric).
+	Err       []float64
+	Low, High []float64
 }
 
 // BarsOptions are the settings of Bars. The zero value draws bars starting
@@ -25,6 +29,15 @@ type BarSeries struct {
 // series).
 type BarsOptions struct {
 	Options
+	// RefLines are dashed horizontal lines across the plot, each with a
+	// legend entry: a baseline or target the bars are read against.
+	RefLines []RefLine
+}
+
+// RefLine is a horizontal reference line at Y, named Label in the legend.
+type RefLine struct {
+	Y     float64
+	Label string
 }
 
 // Bars draws grouped bars: for each category, one bar per series side by
@@ -45,6 +58,17 @@ func Bars(categories []string, series []BarSeries, o *BarsOptions) (*Figure, err
 		}
 		if s.Err != nil && len(s.Err) != len(categories) {
 			return nil, fmt.Errorf("plot: bars: series %d %q: %d errors for %d categories", si, s.Name, len(s.Err), len(categories))
+		}
+		if (s.Low != nil || s.High != nil) && (s.Err != nil || len(s.Low) != len(categories) || len(s.High) != len(categories)) {
+			return nil, fmt.Errorf("plot: bars: series %d %q: give Err, or Low and High with one bound per category (%d), not both", si, s.Name, len(categories))
+		}
+		for i := range s.Low {
+			if err := checkFinite(fmt.Sprintf("bars %q interval", s.Name), []float64{s.Low[i], s.High[i]}); err != nil {
+				return nil, err
+			}
+			if s.Low[i] > s.Values[i] || s.High[i] < s.Values[i] {
+				return nil, fmt.Errorf("plot: bars: series %q category %q: value %v outside its interval [%v, %v]", s.Name, categories[i], s.Values[i], s.Low[i], s.High[i])
+			}
 		}
 		if err := checkFinite(fmt.Sprintf("bars %q values", s.Name), s.Values); err != nil {
 			return nil, err
@@ -67,10 +91,14 @@ func Bars(categories []string, series []BarSeries, o *BarsOptions) (*Figure, err
 		col := SeriesColor(si)
 		b := &barPlotter{values: s.Values, offset: off, width: w * 0.92, color: col}
 		p.Add(b)
-		if s.Err != nil {
+		if s.Err != nil || s.Low != nil {
 			pts := make(errPoints, len(s.Values))
 			for i, v := range s.Values {
-				pts[i] = errPoint{x: float64(i) + off, y: v, err: math.Abs(s.Err[i])}
+				if s.Err != nil {
+					pts[i] = errPoint{x: float64(i) + off, y: v, lo: math.Abs(s.Err[i]), hi: math.Abs(s.Err[i])}
+				} else {
+					pts[i] = errPoint{x: float64(i) + off, y: v, lo: v - s.Low[i], hi: s.High[i] - v}
+				}
 			}
 			eb, err := plotter.NewYErrorBars(pts)
 			if err != nil {
@@ -83,6 +111,18 @@ func Bars(categories []string, series []BarSeries, o *BarsOptions) (*Figure, err
 		if n > 1 || s.Name != "" {
 			f.AddLegend(s.Name, b)
 		}
+	}
+	for i, r := range o.RefLines {
+		if math.IsNaN(r.Y) || math.IsInf(r.Y, 0) {
+			return nil, fmt.Errorf("plot: bars: reference line %q at %v is not finite", r.Label, r.Y)
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: r.Y}, {X: float64(len(categories)) - 0.5, Y: r.Y}})
+		if err != nil {
+			return nil, fmt.Errorf("plot: bars: reference line %q: %w", r.Label, err)
+		}
+		l.LineStyle = draw.LineStyle{Color: color.Gray{Y: 0x33 + uint8(0x30*(i%3))}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}
+		p.Add(l)
+		f.AddLegend(r.Label, l)
 	}
 	p.X.Min, p.X.Max = -0.5, float64(len(categories))-0.5
 	// Headroom, so that no bar or error bar touches the frame.
@@ -264,11 +304,12 @@ func (b *barPlotter) Thumbnail(c *draw.Canvas) {
 	c.FillPolygon(b.color, pts)
 }
 
-// errPoint is a point with a symmetric y error, for plotter.YErrorBars.
-type errPoint struct{ x, y, err float64 }
+// errPoint is a point with y errors below (lo) and above (hi), for
+// plotter.YErrorBars.
+type errPoint struct{ x, y, lo, hi float64 }
 
 type errPoints []errPoint
 
 func (e errPoints) Len() int                        { return len(e) }
 func (e errPoints) XY(i int) (float64, float64)     { return e[i].x, e[i].y }
-func (e errPoints) YError(i int) (float64, float64) { return e[i].err, e[i].err }
+func (e errPoints) YError(i int) (float64, float64) { return e[i].lo, e[i].hi }

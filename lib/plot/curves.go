@@ -119,7 +119,7 @@ func Curves(curves []Curve, o *CurvesOptions) (*Figure, error) {
 		if c.Err != nil {
 			pts := make(errPoints, len(c.X))
 			for i := range c.X {
-				pts[i] = errPoint{x: c.X[i], y: c.Y[i], err: math.Abs(c.Err[i])}
+				pts[i] = errPoint{x: c.X[i], y: c.Y[i], lo: math.Abs(c.Err[i]), hi: math.Abs(c.Err[i])}
 			}
 			eb, err := plotter.NewYErrorBars(pts)
 			if err != nil {

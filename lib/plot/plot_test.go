@@ -358,3 +358,47 @@ func TestHeatmapCellLabels(t *testing.T) {
 		t.Error("custom labels draw the same pixels as the value labels")
 	}
 }
+
+// A reference line is drawn across the bars, named in the legend, and kept
+// inside the y range even when every bar is below it.
+func TestBarsRefLines(t *testing.T) {
+	f, err := Bars([]string{"a", "b"}, []BarSeries{{Name: "ratio", Values: []float64{0.4, 0.6}}},
+		&BarsOptions{RefLines: []RefLine{{Y: 1, Label: "calibrated (1)"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Plot.Y.Max < 1 {
+		t.Errorf("y axis ends at %v, below the reference line at 1", f.Plot.Y.Max)
+	}
+	if f.nLegend != 2 {
+		t.Errorf("%d legend entries, want the series and the line", f.nLegend)
+	}
+	if _, err := f.PNG(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Bars([]string{"a"}, []BarSeries{{Values: []float64{1}}}, &BarsOptions{RefLines: []RefLine{{Y: math.NaN(), Label: "x"}}}); err == nil {
+		t.Error("a NaN reference line: want an error")
+	}
+}
+
+// Asymmetric intervals are drawn as given; a value outside its interval, or
+// Err together with bounds, is an error.
+func TestBarsIntervals(t *testing.T) {
+	f, err := Bars([]string{"a", "b"}, []BarSeries{{Name: "rate", Values: []float64{0.06, 0.03}, Low: []float64{0.04, 0.029}, High: []float64{0.09, 0.031}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Plot.Y.Max < 0.09 {
+		t.Errorf("y axis ends at %v, below the upper bound 0.09", f.Plot.Y.Max)
+	}
+	bad := []BarSeries{
+		{Values: []float64{0.5}, Low: []float64{0.6}, High: []float64{0.7}},
+		{Values: []float64{0.5}, Err: []float64{0.1}, Low: []float64{0.4}, High: []float64{0.6}},
+		{Values: []float64{0.5}, Low: []float64{0.4}},
+	}
+	for i, s := range bad {
+		if _, err := Bars([]string{"a"}, []BarSeries{s}, nil); err == nil {
+			t.Errorf("bad series %d: want an error", i)
+		}
+	}
+}
