@@ -120,30 +120,16 @@ func storedLines(dir string) int {
 	return n
 }
 
-func TestKillAndResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the CLI as a subprocess several times")
-	}
-	ref := newStudy(t)
-	start := time.Now()
-	if out, err := cli("measure", "-study", ref).CombinedOutput(); err != nil {
-		t.Fatalf("uninterrupted run: %v\n%s", err, out)
-	}
-	full := time.Since(start)
-	want := records(t, ref)
-	if len(want) < 1000 {
-		t.Fatalf("reference run has only %d records", len(want))
-	}
-
-	dir := newStudy(t)
-	r := rand.New(rand.NewPCG(1, 2))
-	// Kill each resumed process once the store has grown past a random
-	// target between what it held and the full count, so every kill lands
-	// mid-run whatever the machine's speed.
-	kills, midRun := 0, 0
+// killMidRun starts `measure` on dir up to attempts times and SIGKILLs
+// each process once the store has grown past a random target between what
+// it held and the full count (total), so every kill lands mid-run whatever
+// the machine's speed. stored counts the records held; it returns the kills
+// and how many left a partial store.
+func killMidRun(t *testing.T, dir string, total, attempts int, r *rand.Rand, stored func() int) (kills, midRun int) {
+	t.Helper()
 	prev := 0
-	for i := 0; i < 8 && prev < len(want)*9/10; i++ {
-		target := prev + 1 + r.IntN((len(want)-prev)/3+1)
+	for i := 0; i < attempts && prev < total*9/10; i++ {
+		target := prev + 1 + r.IntN((total-prev)/3+1)
 		cmd := cli("measure", "-study", dir)
 		var buf bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &buf, &buf
@@ -166,12 +152,36 @@ func TestKillAndResume(t *testing.T) {
 				}
 			}
 		}
-		n := len(records(t, dir))
-		if n > prev && n < len(want) {
+		n := stored()
+		if n > prev && n < total {
 			midRun++
 		}
 		prev = n
 	}
+	return kills, midRun
+}
+
+func TestKillAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI as a subprocess several times")
+	}
+	ref := newStudy(t)
+	start := time.Now()
+	if out, err := cli("measure", "-study", ref).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	full := time.Since(start)
+	want := records(t, ref)
+	if len(want) < 1000 {
+		t.Fatalf("reference run has only %d records", len(want))
+	}
+
+	dir := newStudy(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	// Kill each resumed process once the store has grown past a random
+	// target between what it held and the full count, so every kill lands
+	// mid-run whatever the machine's speed.
+	kills, midRun := killMidRun(t, dir, len(want), 8, r, func() int { return len(records(t, dir)) })
 	if midRun < 3 {
 		t.Errorf("only %d of %d kills landed mid-run; the test did not exercise resumption", midRun, kills)
 	}

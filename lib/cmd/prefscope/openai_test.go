@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -344,37 +343,7 @@ func TestServedKillAndResume(t *testing.T) {
 	t.Setenv(servedKeyEnv, servedKey)
 	dir := servedStudy(t, fs.URL())
 	r := rand.New(rand.NewPCG(3, 4))
-	kills, midRun, prev := 0, 0, 0
-	for i := 0; i < 6 && prev < len(want)*9/10; i++ {
-		target := prev + 1 + r.IntN((len(want)-prev)/3+1)
-		cmd := cli("measure", "-study", dir)
-		var buf bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &buf, &buf
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-	poll:
-		for {
-			select {
-			case <-exited:
-				break poll
-			case <-time.After(time.Millisecond):
-				if storedLines(dir) >= target {
-					cmd.Process.Signal(syscall.SIGKILL)
-					kills++
-					<-exited
-					break poll
-				}
-			}
-		}
-		n := len(recordsByCall(t, dir))
-		if n > prev && n < len(want) {
-			midRun++
-		}
-		prev = n
-	}
+	kills, midRun := killMidRun(t, dir, len(want), 6, r, func() int { return len(recordsByCall(t, dir)) })
 	if midRun < 3 {
 		t.Errorf("only %d of %d kills landed mid-run", midRun, kills)
 	}
