@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/template"
 	"go.yaml.in/yaml/v3"
 )
@@ -44,41 +45,6 @@ func checkName(name string) error {
 	return nil
 }
 
-// lineOf returns the line of the YAML node at path (mapping keys, or
-// decimal indices into sequences), or of the deepest node found on the way.
-func lineOf(root *yaml.Node, path ...string) int {
-	n := root
-	if n == nil {
-		return 0
-	}
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, p := range path {
-		var next *yaml.Node
-		switch n.Kind {
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == p {
-					next, line = n.Content[i+1], n.Content[i].Line
-					break
-				}
-			}
-		case yaml.SequenceNode:
-			if i, err := strconv.Atoi(p); err == nil && i >= 0 && i < len(n.Content) {
-				next = n.Content[i]
-				line = next.Line
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-	}
-	return line
-}
-
 // keyErr is an error at a key of the study file: "line N: key: message".
 func keyErr(root *yaml.Node, path []string, format string, args ...any) error {
 	key := ""
@@ -91,7 +57,7 @@ func keyErr(root *yaml.Node, path []string, format string, args ...any) error {
 			key += "." + p
 		}
 	}
-	return fmt.Errorf("line %d: key %s: %s", lineOf(root, path...), key, fmt.Sprintf(format, args...))
+	return fmt.Errorf("line %d: key %s: %s", repo.YAMLLine(root, path...), key, fmt.Sprintf(format, args...))
 }
 
 func (s *Study) validate(root *yaml.Node) error {

@@ -8,47 +8,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/prefscope/prefscope/lib/repo"
 	"go.yaml.in/yaml/v3"
 )
-
-// lineOf returns the line of the YAML node at path (mapping keys, or decimal
-// indices into sequences), or of the deepest node found on the way.
-func lineOf(root *yaml.Node, path ...string) int {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, p := range path {
-		var next *yaml.Node
-		switch n.Kind {
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == p {
-					next = n.Content[i+1]
-					line = n.Content[i].Line
-					break
-				}
-			}
-		case yaml.SequenceNode:
-			if i, err := strconv.Atoi(p); err == nil && i >= 0 && i < len(n.Content) {
-				next = n.Content[i]
-				line = next.Line
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-	}
-	return line
-}
 
 // check validates the decoded file and indexes languages.
 func (c *Catalog) check(root *yaml.Node) error {
 	f := &c.file
 	bad := func(msg string, path ...string) error {
-		return fmt.Errorf("template: %s line %d: %s: %s", c.path, lineOf(root, path...), strings.Join(path, "."), msg)
+		return fmt.Errorf("template: %s line %d: %s: %s", c.path, repo.YAMLLine(root, path...), strings.Join(path, "."), msg)
 	}
 	if len(f.TaskOrders) == 0 {
 		return bad("need at least one task order", "task_orders")
@@ -217,13 +185,13 @@ func (c *Catalog) check(root *yaml.Node) error {
 func (c *Catalog) checkTranslations(tr map[string]string, root *yaml.Node, path ...string) error {
 	for _, l := range c.file.Languages {
 		if strings.TrimSpace(tr[l.Code]) == "" {
-			return fmt.Errorf("template: %s line %d: %s: missing translation %s", c.path, lineOf(root, path...), strings.Join(path, "."), l.Code)
+			return fmt.Errorf("template: %s line %d: %s: missing translation %s", c.path, repo.YAMLLine(root, path...), strings.Join(path, "."), l.Code)
 		}
 	}
 	for code := range tr {
 		if _, ok := c.langs[code]; !ok {
 			p := append(slices.Clone(path), code)
-			return fmt.Errorf("template: %s line %d: %s: unknown language %q", c.path, lineOf(root, p...), strings.Join(p, "."), code)
+			return fmt.Errorf("template: %s line %d: %s: unknown language %q", c.path, repo.YAMLLine(root, p...), strings.Join(p, "."), code)
 		}
 	}
 	return nil
