@@ -63,6 +63,15 @@ apt_install() {
 	installed+=("$@")
 }
 
+# apt_install_missing installs those of the given packages that are not
+# installed (all of them when dpkg reports none missing but a check failed).
+apt_install_missing() {
+	local missing
+	mapfile -t missing < <(deb_missing "$@")
+	[[ ${#missing[@]} -gt 0 ]] || missing=("$@")
+	apt_install "${missing[@]}"
+}
+
 # ---------------------------------------------------------------------------
 # 1. Go
 say "1/6 Go toolchain"
@@ -114,9 +123,7 @@ science_ok() { pick_python numpy scipy sklearn >/dev/null; }
 if jupyter_ok; then
 	ok "jupyter nbconvert $nbconvert_version, nbclient in $(pick_python nbconvert nbclient nbformat jupyter_client)"
 elif can_apt; then
-	mapfile -t missing < <(deb_missing "${jupyter_debs[@]}")
-	[[ ${#missing[@]} -gt 0 ]] || missing=("${jupyter_debs[@]}")
-	apt_install "${missing[@]}"
+	apt_install_missing "${jupyter_debs[@]}"
 	jupyter_ok || die "Jupyter packages installed but 'jupyter nbconvert' or the nbclient module still does not work"
 	ok "jupyter nbconvert $nbconvert_version"
 else
@@ -129,9 +136,7 @@ fi
 if science_ok; then
 	ok "numpy, scipy, scikit-learn found by $(pick_python numpy scipy sklearn)"
 elif can_apt; then
-	mapfile -t missing < <(deb_missing "${science_debs[@]}")
-	[[ ${#missing[@]} -gt 0 ]] || missing=("${science_debs[@]}")
-	apt_install "${missing[@]}"
+	apt_install_missing "${science_debs[@]}"
 	science_ok || die "Python packages installed but numpy/scipy/sklearn still do not import"
 	ok "numpy, scipy, scikit-learn"
 else
@@ -156,9 +161,7 @@ if [[ "$(go env CGO_ENABLED)" != 1 ]] || ! command -v "$cc_cmd" >/dev/null 2>&1;
 elif blas_ok; then
 	ok "OpenBLAS and LAPACKE link with $cc_cmd (-llapacke -lopenblas)"
 elif can_apt; then
-	mapfile -t missing < <(deb_missing "${blas_debs[@]}")
-	[[ ${#missing[@]} -gt 0 ]] || missing=("${blas_debs[@]}")
-	apt_install "${missing[@]}"
+	apt_install_missing "${blas_debs[@]}"
 	blas_ok || die "installed ${blas_debs[*]} but '$cc_cmd ... -llapacke -lopenblas' still does not link"
 	ok "OpenBLAS and LAPACKE"
 else
