@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Form is the linear system a sweep solves: the primal d×d Gram XᵀX or the
@@ -321,10 +322,4 @@ func complement(n int, rows []int) []int {
 	return out
 }
 
-func mean(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
+func mean(v []float64) float64 { return stat.Mean(v, nil) }

@@ -2,11 +2,11 @@ package probe
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/template"
 	"github.com/prefscope/prefscope/lib/utility"
+	"gonum.org/v1/gonum/stat"
 )
 
 // TargetCounts says what went into a target: tasks with a value, and the
@@ -36,10 +36,7 @@ func RatingTargets(runs []*measure.Run) (map[string]float64, TargetCounts, error
 	if c.Used == 0 {
 		return nil, c, fmt.Errorf("probe: no rating records in %d runs", len(runs))
 	}
-	out := make(map[string]float64, len(sum))
-	for id, s := range sum {
-		out[id] = s / float64(n[id])
-	}
+	out := meanByTask(sum, n)
 	c.Tasks = len(out)
 	return out, c, nil
 }
@@ -58,27 +55,28 @@ func UtilityTargets(runs []*measure.Run, opts *utility.FitOptions) (map[string]f
 		}
 		c.Used += counts.Choices
 		c.Skipped += counts.Refusals + counts.Unparseable
-		m := mean(u.Mu)
-		var ss float64
-		for _, v := range u.Mu {
-			ss += (v - m) * (v - m)
-		}
-		sd := math.Sqrt(ss / float64(len(u.Mu)))
-		if !(sd > 0) {
+		if stat.StdDev(u.Mu, nil) == 0 || len(u.Mu) < 2 {
 			return nil, c, fmt.Errorf("probe: run %s: fitted utilities have no spread", r.Dir)
 		}
+		z := utility.Standardize(u.Mu)
 		for i, id := range u.IDs {
-			sum[id] += (u.Mu[i] - m) / sd
+			sum[id] += z[i]
 			n[id]++
 		}
 	}
 	if len(sum) == 0 {
 		return nil, c, fmt.Errorf("probe: no utilities from %d runs", len(runs))
 	}
+	out := meanByTask(sum, n)
+	c.Tasks = len(out)
+	return out, c, nil
+}
+
+// meanByTask divides each task's sum by its count.
+func meanByTask(sum map[string]float64, n map[string]int) map[string]float64 {
 	out := make(map[string]float64, len(sum))
 	for id, s := range sum {
 		out[id] = s / float64(n[id])
 	}
-	c.Tasks = len(out)
-	return out, c, nil
+	return out
 }

@@ -201,12 +201,8 @@ type RunBootstrap struct {
 	Replicates, RankDeficient int
 }
 
-// Bootstrap resamples runs: each replicate draws as many runs as appear in
-// c's pairs, with replacement, and rebuilds the observations from every two
-// draws that are distinct runs with a stored pair (two draws of the same
-// run have no correlation of their own and are left out), then refits the
-// regression. It returns an error when c has fewer than three runs.
-func (c *Correlations) Bootstrap(o *BootstrapOptions) (*RunBootstrap, error) {
+// withDefaults fills zero fields: 2,000 replicates, 95% intervals.
+func (o *BootstrapOptions) withDefaults() BootstrapOptions {
 	opt := BootstrapOptions{}
 	if o != nil {
 		opt = *o
@@ -217,6 +213,16 @@ func (c *Correlations) Bootstrap(o *BootstrapOptions) (*RunBootstrap, error) {
 	if opt.Level <= 0 || opt.Level >= 1 {
 		opt.Level = 0.95
 	}
+	return opt
+}
+
+// Bootstrap resamples runs: each replicate draws as many runs as appear in
+// c's pairs, with replacement, and rebuilds the observations from every two
+// draws that are distinct runs with a stored pair (two draws of the same
+// run have no correlation of their own and are left out), then refits the
+// regression. It returns an error when c has fewer than three runs.
+func (c *Correlations) Bootstrap(o *BootstrapOptions) (*RunBootstrap, error) {
+	opt := o.withDefaults()
 	ids, a, b := c.runIndex()
 	g := len(ids)
 	if g < 3 {
@@ -325,16 +331,7 @@ func percentile(x []float64, level float64) Interval {
 // runs sharing a field level share its per-task perturbations, which ties
 // together pairs with no run in common. minShared is as for Correlate.
 func TaskBootstrap(runs []RunUtilities, minShared int, o *BootstrapOptions) (*RunBootstrap, error) {
-	opt := BootstrapOptions{}
-	if o != nil {
-		opt = *o
-	}
-	if opt.Replicates <= 0 {
-		opt.Replicates = 2000
-	}
-	if opt.Level <= 0 || opt.Level >= 1 {
-		opt.Level = 0.95
-	}
+	opt := o.withDefaults()
 	c, err := Correlate(runs, minShared)
 	if err != nil {
 		return nil, err
