@@ -96,7 +96,7 @@ func TestEngineRunsAndResumes(t *testing.T) {
 	tp := cat.Generate(template.PreRevealed, "")[0]
 	tp.Fields.TaskOrder = template.OrderRandom
 	x := ids(tasks, 20)
-	cfg := RunConfig{Part: "t", Model: ModelSpec{Kind: "synth", Seed: 1}, Template: tp, Tasks: x, Pairs: allPairs(x), Samples: 2, Temperature: 1, Seed: 3}
+	cfg := RunConfig{Part: "t", Model: model.Spec{Kind: "synth", Seed: 1}, Template: tp, Tasks: x, Pairs: allPairs(x), Samples: 2, Temperature: 1, Seed: 3}
 	eng := &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: 4}
 	dir := t.TempDir()
 	sum, err := eng.Run(context.Background(), dir, cfg)

@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -24,80 +23,11 @@ import (
 	"github.com/prefscope/prefscope/lib/template"
 )
 
-// ModelSpec names the model a run talks to. Kind is "synth", "openai" or
-// "llama"; the other fields apply to the kinds that use them.
-type ModelSpec struct {
-	Kind string `json:"kind" yaml:"kind"`
-	// Seed plants the simulated respondent's truth (synth).
-	Seed int64 `json:"seed,omitempty" yaml:"seed,omitempty"`
-	// Path is a local Hugging Face snapshot directory (llama).
-	Path string `json:"path,omitempty" yaml:"path,omitempty"`
-	// Name selects a served model (openai).
-	Name string `json:"name,omitempty" yaml:"name,omitempty"`
-	// Serving says where and how to reach a served model. It is not part
-	// of a run's identity (json "-"): moving the server, adding servers or
-	// changing a timeout resumes the same runs.
-	Serving `json:"-" yaml:",inline"`
-}
-
-// Serving is how a served model (openai) is reached. The API key comes
-// from the environment variable APIKeyEnv names, never from a study file.
-type Serving struct {
-	// BaseURL is one server's API root; BaseURLs several, used together.
-	BaseURL   string  `yaml:"base_url,omitempty"`
-	BaseURLs  URLList `yaml:"base_urls,omitempty"`
-	APIKeyEnv string  `yaml:"api_key_env,omitempty"`
-	// AttemptTimeout bounds one request, CallTimeout a call with its
-	// retries ("90s", "10m"); MaxRetries counts retries after the first.
-	AttemptTimeout time.Duration `yaml:"attempt_timeout,omitempty"`
-	CallTimeout    time.Duration `yaml:"call_timeout,omitempty"`
-	MaxRetries     int           `yaml:"max_retries,omitempty"`
-	MaxRetryAfter  time.Duration `yaml:"max_retry_after,omitempty"`
-	// Min/MaxConcurrency bound each server's adaptive limit on requests
-	// in flight; the study's concurrency bounds them all together.
-	MinConcurrency int   `yaml:"min_concurrency,omitempty"`
-	MaxConcurrency int   `yaml:"max_concurrency,omitempty"`
-	MaxReplyBytes  int64 `yaml:"max_reply_bytes,omitempty"`
-}
-
-// URLList is a list of URLs, written in YAML as a sequence, held as one
-// string so that a ModelSpec stays comparable (a map key).
-type URLList string
-
-// NewURLList makes a list from urls.
-func NewURLList(urls ...string) URLList { return URLList(strings.Join(urls, "\n")) }
-
-// List returns the URLs.
-func (l URLList) List() []string {
-	if l == "" {
-		return nil
-	}
-	return strings.Split(string(l), "\n")
-}
-
-// UnmarshalYAML reads a sequence of URLs.
-func (l *URLList) UnmarshalYAML(n *yaml.Node) error {
-	var urls []string
-	if err := n.Decode(&urls); err != nil {
-		return fmt.Errorf("line %d: base_urls must be a list of URLs: %w", n.Line, err)
-	}
-	for _, u := range urls {
-		if u == "" || strings.ContainsAny(u, "\n") {
-			return fmt.Errorf("line %d: base_urls holds an empty or multi-line URL %q", n.Line, u)
-		}
-	}
-	*l = NewURLList(urls...)
-	return nil
-}
-
-// MarshalYAML writes the sequence back.
-func (l URLList) MarshalYAML() (any, error) { return l.List(), nil }
-
 // RunConfig fully determines a run; its hash is the run id.
 type RunConfig struct {
 	Study    string            `json:"study" yaml:"study"`
 	Part     string            `json:"part" yaml:"part"`
-	Model    ModelSpec         `json:"model" yaml:"model"`
+	Model    model.Spec        `json:"model" yaml:"model"`
 	Template template.Template `json:"template" yaml:"template"`
 	// Tasks are the task IDs measured (stated kinds rate each; revealed kinds
 	// use them as the universe for Pairs).

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -16,7 +17,7 @@ import (
 func storeConfig(t *testing.T) (*Engine, RunConfig) {
 	m, cat, tasks, byID := setup(t)
 	tp := cat.Generate(template.PreStated, "1-5")[0]
-	cfg := RunConfig{Part: "s", Model: ModelSpec{Kind: "synth", Seed: 1}, Template: tp, Tasks: ids(tasks, 10), Samples: 3, Temperature: 1, Seed: 3}
+	cfg := RunConfig{Part: "s", Model: model.Spec{Kind: "synth", Seed: 1}, Template: tp, Tasks: ids(tasks, 10), Samples: 3, Temperature: 1, Seed: 3}
 	return &Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: 4}, cfg
 }
 

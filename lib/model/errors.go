@@ -73,3 +73,9 @@ func Attempts(err error) int {
 	}
 	return 1
 }
+
+// ErrUnavailable marks a model that has stopped answering altogether (for
+// a served model: every server unreachable for its give-up time, with no
+// success). A caller stops the whole run on it, keeping what it stored,
+// instead of failing every remaining call one by one; the next run resumes.
+var ErrUnavailable = errors.New("model unavailable")

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
@@ -59,7 +60,7 @@ func (r Rating) check() error {
 // ModelLabel names the model of a run: the synth respondent's own name
 // (synth.ModelName, "synth:<seed>"), a served model's name, or a local
 // checkpoint's directory name.
-func ModelLabel(spec measure.ModelSpec) string {
+func ModelLabel(spec model.Spec) string {
 	switch {
 	case spec.Kind == "synth":
 		return synth.ModelName(spec.Seed)

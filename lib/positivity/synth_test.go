@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
@@ -63,7 +64,7 @@ func TestSyntheticStudyRecoversPlanted(t *testing.T) {
 		for _, f := range framings {
 			for _, sc := range scales {
 				cfg := measure.RunConfig{
-					Study: "test", Part: "positivity", Model: measure.ModelSpec{Kind: "synth", Seed: seed},
+					Study: "test", Part: "positivity", Model: model.Spec{Kind: "synth", Seed: seed},
 					Template: plainTemplate(t, cat, f, sc), Tasks: ids, Samples: 5, Temperature: 1, Seed: seed, CompletionSeed: 1,
 				}
 				if _, err := eng.Run(context.Background(), dir+"/runs", cfg); err != nil {

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/repo"
@@ -242,7 +243,7 @@ func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []
 	var stored []*measure.Run
 	ctxs := map[string]synth.Context{}
 	for ti, tpl := range tpls {
-		cfg := measure.RunConfig{Study: "calibration", Part: "robustness", Model: measure.ModelSpec{Kind: "synth", Seed: seed},
+		cfg := measure.RunConfig{Study: "calibration", Part: "robustness", Model: model.Spec{Kind: "synth", Seed: seed},
 			Template: tpl, Tasks: ids, Pairs: pairs, Samples: opt.Samples, Temperature: 1, Seed: callSeed + int64(ti)}
 		sum, err := eng.Run(ctx, filepath.Join(dir, "runs"), cfg)
 		if err != nil {

@@ -23,7 +23,8 @@
 // StrategyFor), and the size limits (MaxStudyFileBytes, MaxSources,
 // MaxStudyCalls, measure.MaxRunCalls) before anything is allocated.
 //
-// Model kinds other than the built-in "synth" are registered by their
-// callers (the prefscope CLI registers "llama" and "openai"), so code that
-// only needs the simulated respondent never compiles GoMLX.
+// Models are opened from their model.Spec through the registry (OpenModel):
+// "synth" and "openai" are built in; "llama" registers itself when a
+// program imports lib/study/llamakind (the CLI does), so code that never
+// opens local weights never compiles GoMLX.
 package study

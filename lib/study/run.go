@@ -61,7 +61,7 @@ type Env struct {
 	// name another model run on EngineFor(that model).
 	Model   model.Model
 	Engine  *measure.Engine
-	engines map[measure.ModelSpec]*measure.Engine
+	engines map[model.Spec]*measure.Engine
 	caches  []*measure.CompletionCache
 	lock    *measure.Lock
 	runs    []expanded
@@ -108,7 +108,7 @@ func open(ctx context.Context, dir string, opts Options, readOnly bool) (*Env, e
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("study: %w", err)
 	}
-	env := &Env{Study: s, Tasks: tasks, Catalog: cat, runs: runs, engines: map[measure.ModelSpec]*measure.Engine{}}
+	env := &Env{Study: s, Tasks: tasks, Catalog: cat, runs: runs, engines: map[model.Spec]*measure.Engine{}}
 	if !readOnly {
 		if env.lock, err = measure.WriteLock(ctx, dir, opts.Wait); err != nil {
 			return nil, err
@@ -125,14 +125,14 @@ func open(ctx context.Context, dir string, opts Options, readOnly bool) (*Env, e
 
 // openModel opens one of the study's models and its engine; own is the
 // study's own model (whose synth truth is truth.json).
-func (e *Env) openModel(spec measure.ModelSpec, own bool, opts Options, readOnly bool) error {
+func (e *Env) openModel(spec model.Spec, own bool, opts Options, readOnly bool) error {
 	s, dir := e.Study, e.Study.dir
 	var m model.Model = storedOnly{spec.Kind}
 	// A read-only Env makes no calls, so it opens a real model only for the
 	// synth truth check (cheap), never a model that loads weights.
 	if !readOnly || spec.Kind == "synth" {
 		var err error
-		if m, err = OpenModel(spec, e.Tasks, e.Catalog); err != nil {
+		if m, err = OpenModelWith(spec, ModelEnv{Tasks: e.Tasks, Catalog: e.Catalog}); err != nil {
 			return err
 		}
 	}
@@ -171,7 +171,7 @@ func (e *Env) openModel(spec measure.ModelSpec, own bool, opts Options, readOnly
 }
 
 // EngineFor is the engine of one of the study's models (Study.Models).
-func (e *Env) EngineFor(spec measure.ModelSpec) (*measure.Engine, error) {
+func (e *Env) EngineFor(spec model.Spec) (*measure.Engine, error) {
 	eng, ok := e.engines[spec]
 	if !ok {
 		return nil, fmt.Errorf("study: model %+v is not one of the study's models", spec)

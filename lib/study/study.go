@@ -11,7 +11,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
-	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 	"go.yaml.in/yaml/v3"
@@ -20,9 +20,9 @@ import (
 // Study is a study.yaml: a model, a task universe and the parts to measure.
 // Unknown keys are rejected with the file and line.
 type Study struct {
-	Name  string            `yaml:"name"`
-	Model measure.ModelSpec `yaml:"model"`
-	Tasks TaskSpec          `yaml:"tasks"`
+	Name  string     `yaml:"name"`
+	Model model.Spec `yaml:"model"`
+	Tasks TaskSpec   `yaml:"tasks"`
 	// Catalog is a template catalog YAML; empty means the embedded default.
 	Catalog string `yaml:"catalog,omitempty"`
 	// Seed is the base of every run seed in the study.
@@ -53,7 +53,7 @@ type Part struct {
 	// Model, when set, is the model this part measures instead of the
 	// study's, so that one study can compare models side by side. A part
 	// without it keeps the study's model (and its run ids).
-	Model *measure.ModelSpec `yaml:"model,omitempty"`
+	Model *model.Spec `yaml:"model,omitempty"`
 	// Tasks samples the part's tasks from the universe (stratified by origin);
 	// N = 0 takes all.
 	Tasks SampleSpec `yaml:"tasks,omitempty"`
@@ -109,7 +109,7 @@ type TemplateGrid struct {
 }
 
 // PartModel is the model a part measures: its own, else the study's.
-func (s *Study) PartModel(p Part) measure.ModelSpec {
+func (s *Study) PartModel(p Part) model.Spec {
 	if p.Model != nil {
 		return *p.Model
 	}
@@ -118,8 +118,8 @@ func (s *Study) PartModel(p Part) measure.ModelSpec {
 
 // Models lists the distinct models the study measures: the study's first,
 // then each part's own in part order.
-func (s *Study) Models() []measure.ModelSpec {
-	out := []measure.ModelSpec{s.Model}
+func (s *Study) Models() []model.Spec {
+	out := []model.Spec{s.Model}
 	for _, p := range s.Parts {
 		if m := s.PartModel(p); !slices.Contains(out, m) {
 			out = append(out, m)

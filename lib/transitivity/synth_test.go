@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
@@ -150,7 +151,7 @@ func measureDense(t *testing.T, sm *synth.Model, all []task.Task, tpl template.T
 			pairs = append(pairs, [2]string{min(ids[i], ids[j]), max(ids[i], ids[j])})
 		}
 	}
-	cfg := measure.RunConfig{Study: "test", Part: "dense", Model: measure.ModelSpec{Kind: "synth", Seed: sm.Truth().Seed}, Template: tpl,
+	cfg := measure.RunConfig{Study: "test", Part: "dense", Model: model.Spec{Kind: "synth", Seed: sm.Truth().Seed}, Template: tpl,
 		Tasks: ids, Pairs: pairs, Samples: samples, Temperature: 1, Seed: seed}
 	eng := &measure.Engine{Model: sm, Catalog: cat, Tasks: byID, Concurrency: 2}
 	sum, err := eng.Run(context.Background(), t.TempDir(), cfg)

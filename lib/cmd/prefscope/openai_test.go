@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/openai/fakeserver"
@@ -366,37 +364,14 @@ func TestServedKillAndResume(t *testing.T) {
 // TestServingIsNotRunIdentity: where a served model runs and how hard it
 // is pushed do not change run ids, so adding a server resumes the runs.
 func TestServingIsNotRunIdentity(t *testing.T) {
-	a := measure.RunConfig{Part: "p", Model: measure.ModelSpec{Kind: "openai", Name: "llama-3.1-8b"}}
+	a := measure.RunConfig{Part: "p", Model: model.Spec{Kind: "openai", Name: "llama-3.1-8b"}}
 	b := a
 	b.Model.BaseURL = "http://a:8000/v1"
-	b.Model.BaseURLs = measure.NewURLList("http://b:8000/v1")
+	b.Model.BaseURLs = model.NewURLList("http://b:8000/v1")
 	b.Model.APIKeyEnv, b.Model.AttemptTimeout, b.Model.MaxConcurrency = "K", time.Minute, 64
 	c := a
 	c.Model.Name = "other"
 	if a.ID() != b.ID() || a.ID() == c.ID() {
 		t.Errorf("ids %s %s %s: serving fields must not count, the model name must", a.ID(), b.ID(), c.ID())
-	}
-}
-
-func TestOpenAIConfigFromStudy(t *testing.T) {
-	var spec measure.ModelSpec
-	y := "{kind: openai, name: m, base_url: http://a:8000/v1, base_urls: [http://b:8000/v1, http://c:8000/v1], api_key_env: K, attempt_timeout: 90s, max_concurrency: 32}"
-	if err := yaml.Unmarshal([]byte(y), &spec); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := openaiConfig(spec, func(k string) string { return map[string]string{"K": "secret-key-123"}[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(cfg.BaseURLs, " ") != "http://a:8000/v1 http://b:8000/v1 http://c:8000/v1" || cfg.APIKey != "secret-key-123" ||
-		cfg.AttemptTimeout != 90*time.Second || cfg.MaxConcurrency != 32 {
-		t.Errorf("config %+v", cfg)
-	}
-	back, _ := yaml.Marshal(spec)
-	if !strings.Contains(string(back), "- http://c:8000/v1") || strings.Contains(string(back), "secret") {
-		t.Errorf("spec written back as:\n%s", back)
-	}
-	if err := yaml.Unmarshal([]byte("{kind: openai, base_urls: {a: b}}"), &spec); err == nil || !strings.Contains(err.Error(), "base_urls") {
-		t.Errorf("a mapping as base_urls: error %v", err)
 	}
 }
