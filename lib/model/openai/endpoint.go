@@ -7,24 +7,6 @@ import (
 	"time"
 )
 
-// outcome is what one attempt tells the endpoint about its health.
-type outcome int
-
-const (
-	// neutral says nothing about load: the request was wrong (4xx) or the
-	// caller gave up.
-	neutral outcome = iota
-	success
-	// overload is a 429: the server is pushing back, so send less, but it is
-	// alive.
-	overload
-	// fault is a timeout or a 5xx: the server may be overloaded or down.
-	fault
-	// broken is a refused or dropped connection or a mangled reply: the
-	// server may be down, but it says nothing about load.
-	broken
-)
-
 type breakerState int
 
 const (
@@ -161,7 +143,7 @@ func (p *pool) acquire(ctx context.Context) (slot, error) {
 }
 
 // release returns a slot with what its attempt showed.
-func (p *pool) release(sl slot, o outcome, started time.Time, latency time.Duration) {
+func (p *pool) release(sl slot, o Outcome, started time.Time, latency time.Duration) {
 	ep := sl.ep
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -169,7 +151,7 @@ func (p *pool) release(sl slot, o outcome, started time.Time, latency time.Durat
 	busy := float64(ep.inflight) >= ep.limit/2
 	ep.inflight--
 	switch o {
-	case success:
+	case Success:
 		ep.succeeded++
 		ep.failures = 0
 		if ep.state == halfOpen {
@@ -177,16 +159,16 @@ func (p *pool) release(sl slot, o outcome, started time.Time, latency time.Durat
 			ep.state, ep.cooldown, ep.ssthresh = closed, p.lim.cooldown, math.Inf(1)
 		}
 		p.observe(ep, latency.Seconds(), float64(sl.load), started, busy)
-	case overload:
+	case Overload:
 		ep.faulted++
 		if ep.state == halfOpen {
 			ep.state = closed
 		}
 		p.overloaded(ep, started)
-	case fault, broken:
+	case Fault, Broken:
 		ep.faulted++
 		ep.failures++
-		if o == fault {
+		if o == Fault {
 			p.overloaded(ep, started)
 		}
 		if ep.state == halfOpen {
@@ -195,7 +177,7 @@ func (p *pool) release(sl slot, o outcome, started time.Time, latency time.Durat
 		} else if ep.state == closed && ep.failures >= p.lim.breakerFailures {
 			ep.state, ep.openUntil = open, now.Add(ep.cooldown)
 		}
-	default:
+	default: // Rejected, Conflict, Canceled: nothing about health
 		if ep.state == halfOpen {
 			// The probe told nothing: let another one through.
 			ep.state, ep.openUntil = open, time.Time{}

@@ -7,8 +7,8 @@ import (
 )
 
 // drive sends n attempts through p, keeping it full, each ending in the
-// outcome out(i) after latency lat.
-func drive(t *testing.T, p *pool, n int, lat time.Duration, out func(i int) outcome) {
+// Outcome out(i) after latency lat.
+func drive(t *testing.T, p *pool, n int, lat time.Duration, out func(i int) Outcome) {
 	t.Helper()
 	type held1 struct {
 		s       slot
@@ -37,36 +37,36 @@ func drive(t *testing.T, p *pool, n int, lat time.Duration, out func(i int) outc
 		p.release(s.s, out(i), s.started, lat)
 	}
 	for _, s := range held {
-		p.release(s.s, neutral, s.started, lat)
+		p.release(s.s, Canceled, s.started, lat)
 	}
 }
 
 func TestLimitGrowsAndCutsOnOverload(t *testing.T) {
 	p := newPool([]string{"http://a"}, limits{min: 1, max: 256, initial: 8, tolerance: 1.5, breakerFailures: 1000, cooldown: time.Second, maxCool: time.Second})
-	ok := func(int) outcome { return success }
+	ok := func(int) Outcome { return Success }
 	drive(t, p, 2000, 10*time.Millisecond, ok)
 	if l := p.eps[0].limit; l < 200 {
 		t.Fatalf("limit %.1f after 2000 steady successes, want it near the 256 bound", l)
 	}
 	// Isolated faults (3%, of every kind) are left to the retry layer.
 	before := p.eps[0].limit
-	kinds := []outcome{fault, overload, broken}
-	drive(t, p, 2000, 10*time.Millisecond, func(i int) outcome {
+	kinds := []Outcome{Fault, Overload, Broken}
+	drive(t, p, 2000, 10*time.Millisecond, func(i int) Outcome {
 		if i%33 == 0 {
 			return kinds[(i/33)%3]
 		}
-		return success
+		return Success
 	})
 	if l := p.eps[0].limit; l < before {
 		t.Errorf("limit fell from %.1f to %.1f on 3%% isolated faults", before, l)
 	}
 	// A storm of 503s and timeouts cuts hard, once per round trip (the
 	// attempts in flight when it cut do not count again).
-	drive(t, p, 2000, 10*time.Millisecond, func(i int) outcome {
+	drive(t, p, 2000, 10*time.Millisecond, func(i int) Outcome {
 		if i%2 == 0 {
-			return fault
+			return Fault
 		}
-		return success
+		return Success
 	})
 	if l := p.eps[0].limit; l > 32 {
 		t.Errorf("limit %.1f after half the attempts failed with 5xx, want it cut", l)
@@ -74,7 +74,7 @@ func TestLimitGrowsAndCutsOnOverload(t *testing.T) {
 	// Broken connections open the breaker but do not move the limit.
 	p.lim.breakerFailures = 5
 	l := p.eps[0].limit
-	drive(t, p, 5, time.Millisecond, func(int) outcome { return broken })
+	drive(t, p, 5, time.Millisecond, func(int) Outcome { return Broken })
 	if !(p.eps[0].state == open) || p.eps[0].limit != l {
 		t.Errorf("after 5 dropped connections: state %v limit %.1f (was %.1f), want open and unchanged", p.eps[0].state, p.eps[0].limit, l)
 	}

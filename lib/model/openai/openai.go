@@ -3,11 +3,11 @@
 // several at once, for measurement at scale. Activations always come from
 // local weights (lib/model/llama), never from a server.
 //
-// The client is the one retry layer between a study and a server. It
-// classifies every HTTP outcome once: 408, 409, 429, 5xx, dropped
-// connections, timeouts and mangled replies are retried with capped,
-// jittered exponential backoff (honouring Retry-After up to a cap); other
-// 4xx and oversized replies are not. Once it gives up it returns a
+// The client is the one retry layer between a study and a server. One
+// function, CheckRetry, classifies every attempt: 408, 409, 429, 5xx,
+// dropped connections, timeouts and mangled replies are retried after
+// Backoff's capped, jittered exponential wait (or the server's Retry-After,
+// up to a cap); other 4xx and oversized replies are not. Once it gives up it returns a
 // permanent model.Error carrying the attempts it made, so callers record
 // the failure instead of retrying on top.
 //
@@ -25,7 +25,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,8 +50,12 @@ type Config struct {
 	// MaxRetries after the first attempt (default 4; negative: none).
 	MaxRetries int
 	// Backoff starts at BackoffBase (default 500ms), doubles up to
-	// BackoffMax (default 8s) and is shortened by up to 25% at random.
+	// BackoffMax (default 8s) and is shortened by up to 25% at random
+	// (see Backoff).
 	BackoffBase, BackoffMax time.Duration
+	// Jitter returns numbers in [0, 1) for the backoff's randomisation;
+	// nil means the client's own source.
+	Jitter func() float64
 	// MaxRetryAfter caps the wait a server may ask for (default 60s); a
 	// longer Retry-After counts as a failed attempt and the normal backoff
 	// applies instead.
@@ -127,9 +130,10 @@ func ValidateBaseURL(u string) error {
 
 // Client talks to one served model behind one or more base URLs.
 type Client struct {
-	cfg  Config
-	http *http.Client
-	pool *pool
+	cfg    Config
+	http   *http.Client
+	pool   *pool
+	jitter func() float64
 }
 
 var _ model.Model = (*Client)(nil)
@@ -165,7 +169,11 @@ func New(cfg Config) (*Client, error) {
 	lim := limits{min: float64(cfg.MinConcurrency), max: float64(cfg.MaxConcurrency), initial: float64(cfg.InitialConcurrency),
 		tolerance: cfg.LatencyTolerance, breakerFailures: cfg.BreakerFailures, cooldown: cfg.BreakerCooldown, maxCool: time.Minute}
 	// Timeouts come from contexts, per attempt and per call.
-	return &Client{cfg: cfg, http: &http.Client{Transport: rt}, pool: newPool(urls, lim)}, nil
+	jitter := cfg.Jitter
+	if jitter == nil {
+		jitter = lockedJitter(uint64(time.Now().UnixNano()))
+	}
+	return &Client{cfg: cfg, http: &http.Client{Transport: rt}, pool: newPool(urls, lim), jitter: jitter}, nil
 }
 
 // Name implements model.Model.
@@ -177,13 +185,13 @@ func (c *Client) Endpoints() []EndpointStats { return c.pool.stats() }
 // Close drops idle connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
-// attemptError is one failed attempt, classified.
+// attemptError is one failed attempt, classified by CheckRetry.
 type attemptError struct {
-	err       error
-	retryable bool
-	wait      time.Duration // server's Retry-After
-	asked     bool          // the server sent Retry-After
-	waiting   bool          // no endpoint was free: nothing was sent
+	err     error
+	class   Outcome
+	wait    time.Duration // server's Retry-After
+	asked   bool          // the server sent Retry-After
+	waiting bool          // no endpoint was free: nothing was sent
 }
 
 // Chat implements model.Model: it sends req until it succeeds, fails
@@ -195,7 +203,6 @@ func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, e
 	}
 	callCtx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)
 	defer cancel()
-	delay := c.cfg.BackoffBase
 	start := time.Now()
 	sent := 0 // requests that reached an endpoint
 	var cause error
@@ -223,15 +230,13 @@ func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, e
 		if callCtx.Err() != nil {
 			return model.Response{}, giveUp(fmt.Sprintf("call deadline %v passed", c.cfg.CallTimeout))
 		}
-		if !ae.retryable {
+		if !ae.class.Retryable() {
 			return model.Response{}, &model.Error{Err: redacted{ae.err, c.cfg.APIKey}, Attempts: sent}
 		}
 		if attempt > c.cfg.MaxRetries {
 			return model.Response{}, giveUp("gave up")
 		}
-		// Jitter keeps many callers from retrying in lockstep.
-		wait := delay - time.Duration(rand.Float64()*0.25*float64(delay))
-		delay = min(2*delay, c.cfg.BackoffMax)
+		wait := Backoff(attempt, c.cfg.BackoffBase, c.cfg.BackoffMax, c.jitter)
 		if ae.asked && ae.wait <= c.cfg.MaxRetryAfter {
 			wait = ae.wait
 		}
@@ -251,35 +256,39 @@ func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, e
 func (c *Client) attempt(ctx context.Context, body []byte) (model.Response, *attemptError) {
 	sl, err := c.pool.acquire(ctx)
 	if err != nil {
-		return model.Response{}, &attemptError{err: fmt.Errorf("waiting for a free endpoint: %w", err), waiting: true}
+		return model.Response{}, &attemptError{err: fmt.Errorf("waiting for a free endpoint: %w", err), class: Canceled, waiting: true}
 	}
 	started := time.Now()
-	resp, o, ae := c.send(ctx, sl.ep.url, body)
+	resp, ae := c.send(ctx, sl.ep.url, body)
+	o := Success
+	if ae != nil {
+		o = ae.class
+	}
 	c.pool.release(sl, o, started, time.Since(started))
 	return resp, ae
 }
 
-func (c *Client) send(ctx context.Context, base string, body []byte) (model.Response, outcome, *attemptError) {
+// send makes one request to base; every outcome is classified by CheckRetry.
+func (c *Client) send(ctx context.Context, base string, body []byte) (model.Response, *attemptError) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(actx, http.MethodPost, base+"/chat/completions", bytes.NewReader(body))
 	if err != nil {
-		return model.Response{}, neutral, &attemptError{err: fmt.Errorf("openai: %w", err)}
+		return model.Response{}, &attemptError{err: fmt.Errorf("openai: %w", err), class: Rejected}
 	}
 	hreq.Header.Set("Content-Type", "application/json")
 	if c.cfg.APIKey != "" {
 		hreq.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
 	}
-	// transient is a fault of this attempt that another may not have.
-	transient := func(what string, err error) (model.Response, outcome, *attemptError) {
+	// failed classifies an attempt that got no usable reply.
+	failed := func(what string, status int, err error) (model.Response, *attemptError) {
 		if ctx.Err() != nil {
-			return model.Response{}, neutral, &attemptError{err: ctx.Err()}
+			return model.Response{}, &attemptError{err: ctx.Err(), class: Canceled}
 		}
-		o := broken
 		if actx.Err() != nil {
-			o, err = fault, fmt.Errorf("no reply within the attempt timeout %v", c.cfg.AttemptTimeout)
+			err = fmt.Errorf("no reply within the attempt timeout %v: %w", c.cfg.AttemptTimeout, context.DeadlineExceeded)
 		}
-		return model.Response{}, o, &attemptError{err: fmt.Errorf("openai: %s %s: %w", what, base, err), retryable: true}
+		return model.Response{}, &attemptError{err: fmt.Errorf("openai: %s %s: %w", what, base, err), class: CheckRetry(ctx, status, err)}
 	}
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
@@ -287,33 +296,24 @@ func (c *Client) send(ctx context.Context, base string, body []byte) (model.Resp
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is named once, below
 		}
-		return transient("sending to", err)
+		return failed("sending to", 0, err)
 	}
 	defer hresp.Body.Close()
 	b, err := readBounded(hresp.Body, c.cfg.MaxReplyBytes)
-	if errors.Is(err, errTooLarge) {
-		return model.Response{}, neutral, &attemptError{err: fmt.Errorf("openai: reply from %s: %w", base, err)}
-	}
 	if err != nil {
-		return transient("reading reply from", err)
+		return failed("reading reply from", hresp.StatusCode, err)
 	}
-	if hresp.StatusCode/100 != 2 {
+	if class := CheckRetry(ctx, hresp.StatusCode, nil); class != Success {
 		se := &StatusError{Code: hresp.StatusCode, Message: redact(errorMessage(b), c.cfg.APIKey)}
-		ae := &attemptError{err: se, retryable: retryableStatus(se.Code)}
+		ae := &attemptError{err: se, class: class}
 		ae.wait, ae.asked = retryAfter(hresp.Header, time.Now())
-		switch {
-		case se.Code == http.StatusTooManyRequests:
-			return model.Response{}, overload, ae
-		case se.Code >= 500 || se.Code == http.StatusRequestTimeout:
-			return model.Response{}, fault, ae
-		}
-		return model.Response{}, neutral, ae
+		return model.Response{}, ae
 	}
 	resp, err := decodeReply(b)
 	if err != nil {
-		return transient("decoding reply from", err)
+		return failed("decoding reply from", hresp.StatusCode, err)
 	}
-	return resp, success, nil
+	return resp, nil
 }
 
 func (c *Client) redactResponse(r model.Response) model.Response {

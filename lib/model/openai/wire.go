@@ -98,14 +98,6 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("openai: server answered %d %s: %s", e.Code, http.StatusText(e.Code), e.Message)
 }
 
-// retryableStatus is the one place HTTP statuses are classified: request
-// timeout, conflict, rate limit and server faults may pass if sent again;
-// any other 4xx says the request itself is wrong.
-func retryableStatus(code int) bool {
-	return code == http.StatusRequestTimeout || code == http.StatusConflict ||
-		code == http.StatusTooManyRequests || code >= 500
-}
-
 // errTooLarge marks a reply past the size bound.
 var errTooLarge = errors.New("reply too large")
 
