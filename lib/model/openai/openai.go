@@ -16,7 +16,10 @@
 // and latency growth, which is how a queueing server such as vLLM says it
 // is saturated) and its own circuit breaker (open after repeated faults,
 // then one half-open probe at a time). Requests go to the healthy endpoint
-// with the most room. The API key is redacted from every error and reply.
+// with the most room. Redirects are never followed (the key would go with
+// them): they fail the call with a RedirectError naming the target. The API
+// key is redacted from a reply's bytes and from every string kept of it
+// before anything is shortened.
 package openai
 
 import (
@@ -173,7 +176,7 @@ func New(cfg Config) (*Client, error) {
 	if jitter == nil {
 		jitter = lockedJitter(uint64(time.Now().UnixNano()))
 	}
-	return &Client{cfg: cfg, http: &http.Client{Transport: rt}, pool: newPool(urls, lim), jitter: jitter}, nil
+	return &Client{cfg: cfg, http: &http.Client{Transport: rt, CheckRedirect: refuseRedirect}, pool: newPool(urls, lim), jitter: jitter}, nil
 }
 
 // Name implements model.Model.
@@ -213,7 +216,7 @@ func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, e
 		}
 		if ae == nil {
 			resp.Attempts = sent
-			return c.redactResponse(resp), nil
+			return resp, nil
 		}
 		if ctx.Err() != nil {
 			// The caller gave up: not a failure of the call.
@@ -303,36 +306,38 @@ func (c *Client) send(ctx context.Context, base string, body []byte) (model.Resp
 	if err != nil {
 		return failed("reading reply from", hresp.StatusCode, err)
 	}
+	// The key leaves the reply before anything reads it, let alone cuts
+	// it short; decoded strings are redacted again (the key may come
+	// JSON-escaped).
+	if len(c.cfg.APIKey) >= minKeyLen {
+		b = bytes.ReplaceAll(b, []byte(c.cfg.APIKey), []byte(redactedMark))
+	}
 	if class := CheckRetry(ctx, hresp.StatusCode, nil); class != Success {
-		se := &StatusError{Code: hresp.StatusCode, Message: redact(errorMessage(b), c.cfg.APIKey)}
+		se := &StatusError{Code: hresp.StatusCode, Message: errorMessage(b, c.cfg.APIKey)}
 		ae := &attemptError{err: se, class: class}
 		ae.wait, ae.asked = retryAfter(hresp.Header, time.Now())
 		return model.Response{}, ae
 	}
-	resp, err := decodeReply(b)
+	resp, err := decodeReply(b, c.cfg.APIKey)
 	if err != nil {
 		return failed("decoding reply from", hresp.StatusCode, err)
 	}
 	return resp, nil
 }
 
-func (c *Client) redactResponse(r model.Response) model.Response {
-	k := c.cfg.APIKey
-	r.Text = redact(r.Text, k)
-	for i := range r.ToolCalls {
-		r.ToolCalls[i].Arguments = redact(r.ToolCalls[i].Arguments, k)
-		r.ToolCalls[i].Name = redact(r.ToolCalls[i].Name, k)
-	}
-	return r
-}
+// minKeyLen is the shortest key redacted: shorter ones would match
+// ordinary text.
+const minKeyLen = 8
 
-// redact hides key in s. Keys under 8 characters are left alone: they
-// would match ordinary text.
+// redactedMark replaces the key.
+const redactedMark = "[redacted]"
+
+// redact hides key in s.
 func redact(s, key string) string {
-	if len(key) < 8 {
+	if len(key) < minKeyLen {
 		return s
 	}
-	return strings.ReplaceAll(s, key, "[redacted]")
+	return strings.ReplaceAll(s, key, redactedMark)
 }
 
 // redacted shows an error with the API key hidden, keeping the chain for

@@ -3,6 +3,7 @@ package openai
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -19,8 +20,8 @@ const (
 	// Success is a 2xx reply that decoded.
 	Success Outcome = iota
 	// Rejected is a request or reply that sending again cannot fix: a 4xx
-	// other than 408, 409 and 429, a 1xx or 3xx, a reply over the size
-	// bound. It says nothing about load.
+	// other than 408, 409 and 429, a 1xx or 3xx, a redirect (never
+	// followed), a reply over the size bound. It says nothing about load.
 	Rejected
 	// Conflict is a 409: worth sending again, and no sign of load.
 	Conflict
@@ -67,9 +68,10 @@ func CheckRetry(ctx context.Context, status int, err error) Outcome {
 		return Canceled
 	}
 	if err != nil {
+		var re *RedirectError
 		var ne net.Error
 		switch {
-		case errors.Is(err, errTooLarge):
+		case errors.Is(err, errTooLarge), errors.As(err, &re):
 			return Rejected
 		case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 			return Fault
@@ -121,4 +123,29 @@ func lockedJitter(seed uint64) func() float64 {
 		defer mu.Unlock()
 		return r.Float64()
 	}
+}
+
+// RedirectError is a redirect the client refused to follow: following it
+// would send the API key (and the prompt) to wherever the server points,
+// and 301/302/303 would turn the POST into a body-less GET whose reply could
+// pass for the model's answer. It is never retried.
+type RedirectError struct {
+	// Status is the redirect's HTTP status; To is the Location it named.
+	Status int
+	To     string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("server answered %d %s to %s: redirects are not followed (the API key would go with them); if that is the server, make it the base URL",
+		e.Status, http.StatusText(e.Status), e.To)
+}
+
+// refuseRedirect is the HTTP client's CheckRedirect: it stops every
+// redirect before a request is sent to the target.
+func refuseRedirect(req *http.Request, _ []*http.Request) error {
+	status := 0
+	if req.Response != nil {
+		status = req.Response.StatusCode
+	}
+	return &RedirectError{Status: status, To: req.URL.String()}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prefscope/prefscope/lib/model"
 )
@@ -135,15 +136,16 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// decodeReply turns a 2xx body into a Response.
-func decodeReply(b []byte) (model.Response, error) {
+// decodeReply turns a 2xx body into a Response, with key redacted from
+// every string (the error message of a body without choices included).
+func decodeReply(b []byte, key string) (model.Response, error) {
 	var wr wireResponse
 	if err := json.Unmarshal(b, &wr); err != nil {
 		return model.Response{}, fmt.Errorf("reply is not valid JSON (%d bytes): %w", len(b), err)
 	}
 	if len(wr.Choices) == 0 {
 		if wr.Error != nil {
-			return model.Response{}, fmt.Errorf("reply holds an error: %s", wr.Error.Message)
+			return model.Response{}, fmt.Errorf("reply holds an error: %s", shorten(redact(wr.Error.Message, key)))
 		}
 		return model.Response{}, errors.New("reply has no choices")
 	}
@@ -155,18 +157,38 @@ func decodeReply(b []byte) (model.Response, error) {
 	for _, tc := range ch.Message.ToolCalls {
 		out.ToolCalls = append(out.ToolCalls, model.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: tc.Function.Arguments})
 	}
+	out.Text = redact(out.Text, key)
+	out.FinishReason = model.FinishReason(redact(string(out.FinishReason), key))
+	for i := range out.ToolCalls {
+		tc := &out.ToolCalls[i]
+		tc.ID, tc.Name, tc.Arguments = redact(tc.ID, key), redact(tc.Name, key), redact(tc.Arguments, key)
+	}
 	return out, nil
 }
 
-// errorMessage is the server's message from an error body, shortened.
-func errorMessage(b []byte) string {
+// maxMessage bounds a server's error message kept in an error.
+const maxMessage = 300
+
+// errorMessage is the server's message from an error body, with key
+// redacted first and then shortened, so that a key across the cut leaves
+// no part behind.
+func errorMessage(b []byte, key string) string {
 	msg := strings.TrimSpace(string(b))
 	var wr wireResponse
 	if json.Unmarshal(b, &wr) == nil && wr.Error != nil {
 		msg = wr.Error.Message
 	}
-	if len(msg) > 300 {
-		msg = msg[:300] + "..."
+	return shorten(redact(msg, key))
+}
+
+// shorten cuts msg to maxMessage bytes, at a rune boundary.
+func shorten(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
 	}
-	return msg
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "..."
 }

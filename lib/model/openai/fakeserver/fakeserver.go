@@ -2,8 +2,9 @@
 // loopback for tests and benchmarks. A model.Model (usually the simulated
 // respondent, lib/model/synth) writes the answers, so outcomes stay
 // checkable against planted truth, while the server adds a latency
-// distribution, injected faults (429 with Retry-After, 5xx, dropped
-// connections, hangs, malformed JSON, truncated bodies) and a queueing mode
+// distribution, injected faults (429 with Retry-After, 5xx, redirects,
+// dropped connections, hangs, malformed JSON, truncated bodies, the API key
+// echoed back) and a queueing mode
 // in which, as in vLLM, only so many requests are served at once and the
 // rest wait, so latency grows with requests in flight.
 package fakeserver
@@ -44,8 +45,16 @@ type Config struct {
 	// otherwise).
 	APIKey string
 	// EchoAuth makes error bodies quote the request's Authorization header,
-	// as careless proxies do (to test redaction).
+	// as careless proxies do (to test redaction), after EchoPad characters
+	// of filler (to place the key where a message is cut).
 	EchoAuth bool
+	EchoPad  int
+	// EchoAuthInReply makes answered replies carry the Authorization
+	// header in every string the client keeps: the text, each tool call's
+	// id, name and arguments, and the finish reason.
+	EchoAuthInReply bool
+	// RedirectTo is the Location sent with a 3xx fault ("301", "307", ...).
+	RedirectTo string
 	// Latency is the median service time; Spread the log-normal sigma
 	// (0: every request takes exactly Latency).
 	Latency time.Duration
@@ -203,10 +212,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if code == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", s.cfg.RetryAfter)
 		}
+		if code/100 == 3 && s.cfg.RedirectTo != "" {
+			w.Header().Set("Location", s.cfg.RedirectTo)
+		}
 		s.fail(w, r, code, "injected fault")
 		return
 	}
-	reply, err := s.answer(r.Context(), body.Model, req, words)
+	echo := ""
+	if s.cfg.EchoAuthInReply {
+		echo = r.Header.Get("Authorization")
+	}
+	reply, err := s.answer(r.Context(), body.Model, req, words, echo)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err.Error())
 		return
@@ -275,10 +291,21 @@ func toRequest(body wireRequest) (model.Request, int) {
 	return req, words
 }
 
-func (s *Server) answer(ctx context.Context, modelName string, req model.Request, words int) ([]byte, error) {
+// answer has the model answer req; a non-empty echo is appended to every
+// string of the reply.
+func (s *Server) answer(ctx context.Context, modelName string, req model.Request, words int, echo string) ([]byte, error) {
 	resp, err := s.cfg.Model.Chat(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if echo != "" {
+		resp.Text += echo
+		resp.FinishReason += model.FinishReason(echo)
+		for i := range resp.ToolCalls {
+			resp.ToolCalls[i].ID += echo
+			resp.ToolCalls[i].Name += echo
+			resp.ToolCalls[i].Arguments += echo
+		}
 	}
 	type call struct {
 		ID       string `json:"id"`
@@ -292,11 +319,17 @@ func (s *Server) answer(ctx context.Context, modelName string, req model.Request
 	if len(resp.ToolCalls) > 0 {
 		var calls []call
 		for i, tc := range resp.ToolCalls {
-			c := call{ID: fmt.Sprintf("call_%d", i), Type: "function"}
+			c := call{ID: tc.ID, Type: "function"}
+			if c.ID == "" {
+				c.ID = fmt.Sprintf("call_%d", i)
+			}
 			c.Function.Name, c.Function.Arguments = tc.Name, tc.Arguments
 			calls = append(calls, c)
 		}
-		msg["tool_calls"], msg["content"] = calls, nil
+		msg["tool_calls"] = calls
+		if resp.Text == "" {
+			msg["content"] = nil
+		}
 	}
 	finish := string(resp.FinishReason)
 	if finish == "" {
@@ -311,7 +344,7 @@ func (s *Server) answer(ctx context.Context, modelName string, req model.Request
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	if s.cfg.EchoAuth {
-		msg += "; request had Authorization: " + r.Header.Get("Authorization")
+		msg += strings.Repeat(".", s.cfg.EchoPad) + "; request had Authorization: " + r.Header.Get("Authorization")
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
