@@ -224,6 +224,13 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 		switch {
 		case res.err != nil && ctx.Err() != nil:
 			// Cancelled: the call is simply not done; resume will redo it.
+		case errors.Is(res.err, model.ErrUnavailable):
+			// The model is gone, not this call: stop the run, keeping
+			// what is stored; the next run resumes.
+			if firstErr == nil {
+				firstErr = res.err
+			}
+			cancel()
 		case res.err != nil:
 			sum.Failed++
 			if err := errLog.Append(map[string]any{"key": res.c.key, "error": res.err.Error(), "attempts": res.rec.Attempts, "retryable": model.Retryable(res.err), "time": time.Now().UTC().Format(time.RFC3339)}); err != nil && firstErr == nil {

@@ -3,7 +3,11 @@
 // per-request seed) and text or tool calls come out. ActivationModel adds
 // read-out of residual-stream vectors for probing.
 //
-// The package holds shared types only. Implementations live below it:
+// The package holds shared types only: requests and replies, the error kinds
+// a caller may retry (or, for ErrUnavailable, must stop on), and Spec, a
+// model as a study names it (kind, name, path, servers and serving
+// settings), which each kind's package opens with its FromSpec (lib/study
+// keeps the registry of kinds). Implementations live below it:
 // lib/model/synth (the simulated respondent with planted ground truth),
 // lib/model/llama (Llama-3.x inference in GoMLX) and lib/model/openai
 // (any OpenAI-compatible server).

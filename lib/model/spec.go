@@ -57,6 +57,11 @@ type Serving struct {
 	MinConcurrency int   `yaml:"min_concurrency,omitempty"`
 	MaxConcurrency int   `yaml:"max_concurrency,omitempty"`
 	MaxReplyBytes  int64 `yaml:"max_reply_bytes,omitempty"`
+	// GiveUpAfter is how long every server may stay unreachable (circuit
+	// breakers open, no success) before calls fail with ErrUnavailable and
+	// the run stops, keeping its records; 0 means the client's default
+	// (a few minutes).
+	GiveUpAfter time.Duration `yaml:"give_up_after,omitempty"`
 }
 
 // URLList is a list of URLs, written in YAML as a sequence, held as one
@@ -189,7 +194,7 @@ func (v Serving) validate() error {
 	for _, d := range []struct {
 		key string
 		v   time.Duration
-	}{{"attempt_timeout", v.AttemptTimeout}, {"call_timeout", v.CallTimeout}, {"max_retry_after", v.MaxRetryAfter}} {
+	}{{"attempt_timeout", v.AttemptTimeout}, {"call_timeout", v.CallTimeout}, {"max_retry_after", v.MaxRetryAfter}, {"give_up_after", v.GiveUpAfter}} {
 		if d.v < 0 {
 			return fmt.Errorf("model (kind openai): key %s must not be negative, got %v", d.key, d.v)
 		}

@@ -17,7 +17,7 @@ func TestSpecYAMLRoundTrip(t *testing.T) {
 		{Kind: KindLlama, Path: "/models/Llama-3.1-8B-Instruct", Name: "llama-8b"},
 		{Kind: KindOpenAI, Name: "m", Serving: Serving{BaseURL: "http://a:8000/v1", BaseURLs: NewURLList("http://b:8000/v1", "http://c:8000/v1"),
 			APIKeyEnv: "K", AttemptTimeout: 90 * time.Second, CallTimeout: 10 * time.Minute, MaxRetries: -1, MaxRetryAfter: time.Minute,
-			MinConcurrency: 2, MaxConcurrency: 32, MaxReplyBytes: 1 << 20}},
+			MinConcurrency: 2, MaxConcurrency: 32, MaxReplyBytes: 1 << 20, GiveUpAfter: 5 * time.Minute}},
 	} {
 		b, err := yaml.Marshal(spec)
 		if err != nil {
@@ -88,6 +88,7 @@ func TestSpecValidate(t *testing.T) {
 		{Spec{Kind: KindOpenAI, Name: "m", Serving: Serving{BaseURL: "http://a/v1", AttemptTimeout: -time.Second}}, "key attempt_timeout must not be negative"},
 		{Spec{Kind: KindOpenAI, Name: "m", Serving: Serving{BaseURL: "http://a/v1", MinConcurrency: 8, MaxConcurrency: 4}}, "min_concurrency 8 and max_concurrency 4"},
 		{Spec{Kind: KindOpenAI, Name: "m", Serving: Serving{BaseURL: "http://a/v1", MaxReplyBytes: -1}}, "key max_reply_bytes must not be negative"},
+		{Spec{Kind: KindOpenAI, Name: "m", Serving: Serving{BaseURL: "http://a/v1", GiveUpAfter: -time.Minute}}, "key give_up_after must not be negative"},
 	} {
 		err := c.spec.Validate()
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {

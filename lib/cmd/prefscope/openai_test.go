@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -357,6 +360,54 @@ func TestServedKillAndResume(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("%d records, want %d", len(got), len(want))
+	}
+	noKeyIn(t, dir)
+}
+
+// TestServedDeadServerGivesUp: the server answers a first share of the
+// calls and then fails every request. The run stops with a clear error once
+// the breaker has been open for give_up_after, instead of each remaining
+// call waiting out its call deadline; what was stored is kept, and once the
+// server is back the study resumes to the records of an uninterrupted run.
+func TestServedDeadServerGivesUp(t *testing.T) {
+	want := referenceRecords(t)
+	m, _ := respondent(t)
+	var answered, dead atomic.Int64
+	dead.Store(1)
+	fs := fakeserver.Start(fakeserver.Config{Model: m, APIKey: servedKey, Latency: time.Millisecond,
+		Decide: func(string, int, model.Request) string {
+			if answered.Load() >= int64(len(want)/3) && dead.Load() == 1 {
+				return fakeserver.Drop
+			}
+			answered.Add(1)
+			return ""
+		}})
+	defer fs.Close()
+	t.Setenv(servedKeyEnv, servedKey)
+	dir := writeStudy(t, fmt.Sprintf("model: {kind: openai, name: synth-served, base_url: %s, api_key_env: %s, attempt_timeout: %v, give_up_after: 300ms}",
+		fs.URL(), servedKeyEnv, attemptTimeout))
+	err := run(context.Background(), []string{"measure", "-study", dir}, &bytes.Buffer{}, &bytes.Buffer{})
+	if !errors.Is(err, model.ErrUnavailable) || !strings.Contains(err.Error(), "give_up_after") {
+		t.Fatalf("dead server: error %v; want model.ErrUnavailable naming give_up_after", err)
+	}
+	kept := recordsByCall(t, dir)
+	if len(kept) == 0 || len(kept) >= len(want) {
+		t.Fatalf("%d records kept of %d; want the ones answered before the server died", len(kept), len(want))
+	}
+	for k, v := range kept {
+		if want[k] != v {
+			t.Errorf("kept record %s differs from the synth run", k)
+		}
+	}
+	if n := errorLines(dir); n != 0 {
+		t.Errorf("%d calls logged as failed: the server's death is not theirs", n)
+	}
+	dead.Store(0)
+	if err := run(context.Background(), []string{"measure", "-study", dir}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if got := recordsByCall(t, dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("after resuming: %d records, want the %d of the synth run", len(got), len(want))
 	}
 	noKeyIn(t, dir)
 }

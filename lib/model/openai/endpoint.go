@@ -77,6 +77,7 @@ type limits struct {
 	tolerance         float64
 	breakerFailures   int
 	cooldown, maxCool time.Duration
+	giveUp            time.Duration
 }
 
 // pool hands out request slots over the endpoints, first come first
@@ -88,10 +89,11 @@ type pool struct {
 	next    int
 	timer   *time.Timer // wakes waiters when an open breaker may half-open
 	lim     limits
+	out     outage
 }
 
 func newPool(urls []string, lim limits) *pool {
-	p := &pool{lim: lim}
+	p := &pool{lim: lim, out: outage{dead: make(chan struct{})}}
 	for _, u := range urls {
 		p.eps = append(p.eps, &endpoint{url: u, limit: lim.initial, ssthresh: math.Inf(1), cooldown: lim.cooldown, settled: true})
 	}
@@ -108,6 +110,10 @@ type slot struct {
 // acquire waits for a slot on some endpoint.
 func (p *pool) acquire(ctx context.Context) (slot, error) {
 	p.mu.Lock()
+	if err := p.out.err; err != nil {
+		p.mu.Unlock()
+		return slot{}, err
+	}
 	if len(p.waiters) == 0 {
 		if ep := p.pickLocked(time.Now()); ep != nil {
 			s := p.takeLocked(ep)
@@ -123,23 +129,28 @@ func (p *pool) acquire(ctx context.Context) (slot, error) {
 	case s := <-ch:
 		return s, nil
 	case <-ctx.Done():
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for i, w := range p.waiters {
-			if w == ch {
-				p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
-				return slot{}, ctx.Err()
-			}
-		}
-		// Granted while giving up: hand the slot on.
-		ep := (<-ch).ep
-		ep.inflight--
-		if ep.state == halfOpen {
-			ep.state, ep.openUntil = open, time.Time{}
-		}
-		p.dispatchLocked()
-		return slot{}, ctx.Err()
+	case <-p.out.dead:
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	err := p.out.err
+	if ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	for i, w := range p.waiters {
+		if w == ch {
+			p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
+			return slot{}, err
+		}
+	}
+	// Granted while giving up: hand the slot on.
+	ep := (<-ch).ep
+	ep.inflight--
+	if ep.state == halfOpen {
+		ep.state, ep.openUntil = open, time.Time{}
+	}
+	p.dispatchLocked()
+	return slot{}, err
 }
 
 // release returns a slot with what its attempt showed.
@@ -154,6 +165,7 @@ func (p *pool) release(sl slot, o Outcome, started time.Time, latency time.Durat
 	case Success:
 		ep.succeeded++
 		ep.failures = 0
+		p.upLocked()
 		if ep.state == halfOpen {
 			// Back from an outage: climb back in slow start.
 			ep.state, ep.cooldown, ep.ssthresh = closed, p.lim.cooldown, math.Inf(1)
@@ -161,6 +173,7 @@ func (p *pool) release(sl slot, o Outcome, started time.Time, latency time.Durat
 		p.observe(ep, latency.Seconds(), float64(sl.load), started, busy)
 	case Overload:
 		ep.faulted++
+		p.upLocked()
 		if ep.state == halfOpen {
 			ep.state = closed
 		}
@@ -176,6 +189,7 @@ func (p *pool) release(sl slot, o Outcome, started time.Time, latency time.Durat
 			ep.state, ep.openUntil = open, now.Add(ep.cooldown)
 		} else if ep.state == closed && ep.failures >= p.lim.breakerFailures {
 			ep.state, ep.openUntil = open, now.Add(ep.cooldown)
+			p.downLocked(now)
 		}
 	default: // Rejected, Conflict, Canceled: nothing about health
 		if ep.state == halfOpen {
@@ -342,6 +356,9 @@ func (p *pool) pickLocked(now time.Time) *endpoint {
 // dispatchLocked hands free slots to waiters in arrival order, and arms a
 // timer for the moment an open breaker may let a probe through.
 func (p *pool) dispatchLocked() {
+	if p.out.err != nil {
+		return // every waiter wakes on out.dead
+	}
 	now := time.Now()
 	for len(p.waiters) > 0 {
 		ep := p.pickLocked(now)

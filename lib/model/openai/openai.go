@@ -76,6 +76,11 @@ type Config struct {
 	BreakerCooldown time.Duration
 	// MaxReplyBytes bounds a reply body (default 4 MiB).
 	MaxReplyBytes int64
+	// GiveUpAfter is how long every endpoint's breaker may stay open with
+	// no success before the client gives up for good: every call then
+	// fails at once with model.ErrUnavailable, which ends a measurement
+	// run (default DefaultGiveUpAfter).
+	GiveUpAfter time.Duration
 	// Transport replaces the HTTP transport (tests); the default keeps an
 	// idle connection for every request the limits allow in flight.
 	Transport http.RoundTripper
@@ -93,6 +98,7 @@ func (c *Config) defaults() {
 	def(&c.BackoffMax, 8*time.Second)
 	def(&c.MaxRetryAfter, 60*time.Second)
 	def(&c.BreakerCooldown, 2*time.Second)
+	def(&c.GiveUpAfter, DefaultGiveUpAfter)
 	if c.MaxRetries == 0 {
 		c.MaxRetries = 4
 	}
@@ -152,6 +158,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MinConcurrency > 0 && cfg.MaxConcurrency > 0 && cfg.MinConcurrency > cfg.MaxConcurrency {
 		return nil, fmt.Errorf("openai: min concurrency %d exceeds max concurrency %d", cfg.MinConcurrency, cfg.MaxConcurrency)
 	}
+	if cfg.GiveUpAfter < 0 {
+		return nil, fmt.Errorf("openai: give-up time %v is negative", cfg.GiveUpAfter)
+	}
 	cfg.defaults()
 	var urls []string
 	for _, u := range cfg.BaseURLs {
@@ -170,7 +179,7 @@ func New(cfg Config) (*Client, error) {
 		rt = t
 	}
 	lim := limits{min: float64(cfg.MinConcurrency), max: float64(cfg.MaxConcurrency), initial: float64(cfg.InitialConcurrency),
-		tolerance: cfg.LatencyTolerance, breakerFailures: cfg.BreakerFailures, cooldown: cfg.BreakerCooldown, maxCool: time.Minute}
+		tolerance: cfg.LatencyTolerance, breakerFailures: cfg.BreakerFailures, cooldown: cfg.BreakerCooldown, maxCool: time.Minute, giveUp: cfg.GiveUpAfter}
 	// Timeouts come from contexts, per attempt and per call.
 	jitter := cfg.Jitter
 	if jitter == nil {
@@ -185,8 +194,13 @@ func (c *Client) Name() string { return "openai:" + c.cfg.Model }
 // Endpoints reports each base URL's limit, breaker and counts.
 func (c *Client) Endpoints() []EndpointStats { return c.pool.stats() }
 
-// Close drops idle connections.
-func (c *Client) Close() { c.http.CloseIdleConnections() }
+// Close drops idle connections and stops the give-up clock.
+func (c *Client) Close() {
+	c.http.CloseIdleConnections()
+	c.pool.mu.Lock()
+	c.pool.upLocked()
+	c.pool.mu.Unlock()
+}
 
 // attemptError is one failed attempt, classified by CheckRetry.
 type attemptError struct {
@@ -221,6 +235,14 @@ func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, e
 		if ctx.Err() != nil {
 			// The caller gave up: not a failure of the call.
 			return model.Response{}, ctx.Err()
+		}
+		if err := c.pool.unavailable(); err != nil {
+			// Every server is gone: not this call's failure, and no retry
+			// can help, so the caller stops instead of failing call by call.
+			if !ae.waiting {
+				err = fmt.Errorf("%w; last error of this call: %w", err, ae.err)
+			}
+			return model.Response{}, &model.Error{Err: redacted{fmt.Errorf("openai: %w", err), c.cfg.APIKey}, Attempts: sent}
 		}
 		// The error to report is the last attempt's own, not the call
 		// deadline cutting the attempt after it.

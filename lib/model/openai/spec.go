@@ -44,7 +44,7 @@ func ConfigFromSpec(spec model.Spec, getenv func(string) string) (Config, error)
 		AttemptTimeout: spec.AttemptTimeout, CallTimeout: spec.CallTimeout,
 		MaxRetries: spec.MaxRetries, MaxRetryAfter: spec.MaxRetryAfter,
 		MinConcurrency: spec.MinConcurrency, MaxConcurrency: spec.MaxConcurrency,
-		MaxReplyBytes: spec.MaxReplyBytes,
+		MaxReplyBytes: spec.MaxReplyBytes, GiveUpAfter: spec.GiveUpAfter,
 	}, nil
 }
 
