@@ -53,11 +53,13 @@ func startTarget(t *testing.T) (*target, string) {
 // another port of the same host, gets one request; the call fails at once
 // with a permanent error naming the status and the target, and the target
 // never sees a request (so neither the key nor a body-less GET whose 200
-// would pass for the model's answer).
+// would pass for the model's answer). A key the server put in the Location
+// is redacted from the error.
 func TestRedirectsAreNeverFollowed(t *testing.T) {
 	for _, code := range []int{301, 302, 303, 307, 308} {
 		tg, to := startTarget(t)
-		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, APIKey: hostileKey, FaultRate: 1, Faults: []string{fmt.Sprint(code)}, RedirectTo: to})
+		fs := fakeserver.Start(fakeserver.Config{Model: echoModel{}, APIKey: hostileKey, FaultRate: 1, Faults: []string{fmt.Sprint(code)},
+			RedirectTo: to + "?token=" + hostileKey})
 		c := fastClient(t, []string{fs.URL()}, func(c *Config) { c.APIKey = hostileKey })
 		resp, err := ask(c, "x")
 		hits := len(fs.Hits())
@@ -65,6 +67,9 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 		if err == nil || model.Retryable(err) || !strings.Contains(err.Error(), fmt.Sprint(code)) || !strings.Contains(err.Error(), to) ||
 			!strings.Contains(err.Error(), "not followed") {
 			t.Errorf("%d: reply %+v, error %v; want a permanent error naming the status, the target and that redirects are not followed", code, resp, err)
+		}
+		if p := keyPart(err.Error()); p != "" {
+			t.Errorf("%d: error %v holds %q of the key (from the Location)", code, err, p)
 		}
 		if hits != 1 || tg.hits != 0 {
 			t.Errorf("%d: server got %d requests, redirect target %d (Authorization %q); want 1 and 0", code, hits, tg.hits, tg.auths)

@@ -181,11 +181,12 @@ func New(cfg Config) (*Client, error) {
 	lim := limits{min: float64(cfg.MinConcurrency), max: float64(cfg.MaxConcurrency), initial: float64(cfg.InitialConcurrency),
 		tolerance: cfg.LatencyTolerance, breakerFailures: cfg.BreakerFailures, cooldown: cfg.BreakerCooldown, maxCool: time.Minute, giveUp: cfg.GiveUpAfter}
 	// Timeouts come from contexts, per attempt and per call.
-	jitter := cfg.Jitter
-	if jitter == nil {
-		jitter = lockedJitter(uint64(time.Now().UnixNano()))
+	c := &Client{cfg: cfg, pool: newPool(urls, lim), jitter: cfg.Jitter}
+	if c.jitter == nil {
+		c.jitter = lockedJitter(uint64(time.Now().UnixNano()))
 	}
-	return &Client{cfg: cfg, http: &http.Client{Transport: rt, CheckRedirect: refuseRedirect}, pool: newPool(urls, lim), jitter: jitter}, nil
+	c.http = &http.Client{Transport: rt, CheckRedirect: c.refuseRedirect}
+	return c, nil
 }
 
 // Name implements model.Model.

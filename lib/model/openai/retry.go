@@ -141,11 +141,12 @@ func (e *RedirectError) Error() string {
 }
 
 // refuseRedirect is the HTTP client's CheckRedirect: it stops every
-// redirect before a request is sent to the target.
-func refuseRedirect(req *http.Request, _ []*http.Request) error {
+// redirect before a request is sent to the target (whose URL is kept with
+// the key redacted, should the server have put it there).
+func (c *Client) refuseRedirect(req *http.Request, _ []*http.Request) error {
 	status := 0
 	if req.Response != nil {
 		status = req.Response.StatusCode
 	}
-	return &RedirectError{Status: status, To: req.URL.String()}
+	return &RedirectError{Status: status, To: redact(req.URL.String(), c.cfg.APIKey)}
 }
