@@ -228,7 +228,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 			// The model is gone, not this call: stop the run, keeping
 			// what is stored; the next run resumes.
 			if firstErr == nil {
-				firstErr = res.err
+				firstErr = fmt.Errorf("%w; the run stops: its stored records are kept and the next run resumes", res.err)
 			}
 			cancel()
 		case res.err != nil:

@@ -387,8 +387,8 @@ func TestServedDeadServerGivesUp(t *testing.T) {
 	dir := writeStudy(t, fmt.Sprintf("model: {kind: openai, name: synth-served, base_url: %s, api_key_env: %s, attempt_timeout: %v, give_up_after: 300ms}",
 		fs.URL(), servedKeyEnv, attemptTimeout))
 	err := run(context.Background(), []string{"measure", "-study", dir}, &bytes.Buffer{}, &bytes.Buffer{})
-	if !errors.Is(err, model.ErrUnavailable) || !strings.Contains(err.Error(), "give_up_after") {
-		t.Fatalf("dead server: error %v; want model.ErrUnavailable naming give_up_after", err)
+	if !errors.Is(err, model.ErrUnavailable) || !strings.Contains(err.Error(), "give_up_after") || !strings.Contains(err.Error(), "next run resumes") {
+		t.Fatalf("dead server: error %v; want model.ErrUnavailable naming give_up_after and saying a rerun resumes", err)
 	}
 	kept := recordsByCall(t, dir)
 	if len(kept) == 0 || len(kept) >= len(want) {

@@ -57,7 +57,7 @@ func (p *pool) upLocked() {
 
 // giveUpLocked marks the client as given up and wakes every waiting call.
 func (p *pool) giveUpLocked() {
-	p.out.err = fmt.Errorf("%w: no server has answered successfully in the %v since their circuit breakers opened at %s (give_up_after)",
+	p.out.err = fmt.Errorf("%w: no server has answered successfully in the %v since their circuit breakers opened at %s UTC (give_up_after)",
 		model.ErrUnavailable, p.lim.giveUp, p.out.since.UTC().Format(time.TimeOnly))
 	p.out.timer = nil
 	close(p.out.dead)
