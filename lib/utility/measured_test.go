@@ -6,6 +6,7 @@ import (
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -65,7 +66,7 @@ func TestFitRunRecoversPlantedUtilities(t *testing.T) {
 	for i, id := range u.IDs {
 		planted[i] = m.Truth().Utility(id, ctx)
 	}
-	rho, err := Spearman(u.Mu, planted)
+	rho, err := stats.Spearman(u.Mu, planted)
 	if err != nil {
 		t.Fatal(err)
 	}

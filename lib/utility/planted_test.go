@@ -10,6 +10,7 @@ import (
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -109,7 +110,7 @@ func TestAskRandomPairs(t *testing.T) {
 			rate, mu = append(rate, wins[i]/n[i]), append(mu, m.Truth().Mu[tk.ID])
 		}
 	}
-	if rho, _ := Spearman(rate, mu); rho < 0.6 {
+	if rho, _ := stats.Spearman(rate, mu); rho < 0.6 {
 		t.Errorf("win rate vs planted μ: Spearman %.3f over %d tasks, want ≥ 0.6", rho, len(rate))
 	}
 	if _, _, err := AskRandomPairs(context.Background(), failing{}, cat, tpl, tasks, 10, rand.New(rand.NewPCG(1, 2))); !errors.Is(err, errDown) {
