@@ -17,7 +17,7 @@ import (
 // "task_a" come the template fields (template.FieldNames without "kind").
 var FrameColumns = append(append([]string{"run", "part", "model", "kind"}, templateColumns()...),
 	"task_a", "task_b", "origin_a", "origin_b", "shown_first", "sample",
-	"outcome", "winner", "first_won", "option", "score",
+	"outcome", "parsed", "winner", "first_won", "option", "score",
 	"latency_ms", "attempts", "prompt_tokens", "completion_tokens")
 
 func templateColumns() []string {
@@ -56,8 +56,10 @@ func Frame(dir string) (dataframe.DataFrame, error) {
 //     every template field as its tag (strings, as the run store keeps them);
 //   - task_a, task_b (empty for stated kinds), their origins from tasks, and
 //     shown_first, the task shown first;
-//   - sample, outcome, winner (choices) and first_won: 1 when the first-shown
-//     task was chosen, 0 when the other was, NaN for other outcomes;
+//   - sample, outcome, parsed (1 for a choice or rating, 0 for a refusal or
+//     an unparseable reply: its mean is the parse rate), winner (choices)
+//     and first_won: 1 when the first-shown task was chosen, 0 when the
+//     other was, NaN for other outcomes;
 //   - option (0 = best) and score in [0, 1] of a rating, NaN otherwise;
 //   - latency_ms, attempts and the token usage the model reported.
 //
@@ -93,7 +95,10 @@ func FrameOf(runs []*measure.Run, tasks []task.Task) (dataframe.DataFrame, error
 			for _, col := range templateColumns() {
 				str[col] = append(str[col], tags[col])
 			}
-			firstWon, option, score := math.NaN(), math.NaN(), math.NaN()
+			parsed, firstWon, option, score := 0.0, math.NaN(), math.NaN(), math.NaN()
+			if rec.Outcome == template.OutcomeChoice || rec.Outcome == template.OutcomeRating {
+				parsed = 1
+			}
 			if rec.Outcome == template.OutcomeChoice && len(rec.Shown) > 0 {
 				firstWon = 0
 				if rec.Winner == rec.Shown[0] {
@@ -109,7 +114,7 @@ func FrameOf(runs []*measure.Run, tasks []task.Task) (dataframe.DataFrame, error
 			for _, c := range []struct {
 				col string
 				v   float64
-			}{{"first_won", firstWon}, {"option", option}, {"score", score}, {"latency_ms", rec.LatencyMS}} {
+			}{{"parsed", parsed}, {"first_won", firstWon}, {"option", option}, {"score", score}, {"latency_ms", rec.LatencyMS}} {
 				num[c.col] = append(num[c.col], c.v)
 			}
 			for _, c := range []struct {
@@ -136,7 +141,7 @@ func FrameOf(runs []*measure.Run, tasks []task.Task) (dataframe.DataFrame, error
 }
 
 func isFloatColumn(name string) bool {
-	return name == "first_won" || name == "option" || name == "score" || name == "latency_ms"
+	return name == "parsed" || name == "first_won" || name == "option" || name == "score" || name == "latency_ms"
 }
 
 func isIntColumn(name string) bool {

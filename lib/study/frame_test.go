@@ -72,6 +72,7 @@ func TestFrameOfOneRowPerCall(t *testing.T) {
 		{"origin_b", []string{"wildchat", "wildchat", "wildchat", "wildchat", "math", ""}},
 		{"shown_first", []string{"m1", "w1", "m2", "w1", "m2", "w1"}},
 		{"outcome", []string{"choice", "choice", "choice", "choice", "refusal", "rating"}},
+		{"parsed", []string{"1.000000", "1.000000", "1.000000", "1.000000", "0.000000", "1.000000"}},
 		{"first_won", []string{"1.000000", "1.000000", "1.000000", "0.000000", "NaN", "NaN"}},
 		{"option", []string{"NaN", "NaN", "NaN", "NaN", "NaN", "1.000000"}},
 		{"attempts", []string{"1", "1", "1", "1", "2", "0"}},
@@ -102,5 +103,39 @@ func TestFrameOfErrors(t *testing.T) {
 	df, err := FrameOf(nil, tasks)
 	if err != nil || df.Nrow() != 0 || df.Ncol() != len(FrameColumns) {
 		t.Errorf("no runs: %v rows, %v cols, %v; want an empty frame with every column", df.Nrow(), df.Ncol(), err)
+	}
+}
+
+func TestGroupMeanAndMarkdown(t *testing.T) {
+	runs, tasks := frameFixture()
+	df, err := FrameOf(runs, tasks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// first_won is NaN but for the four choices (3 won by the first shown);
+	// parsed is 1 but for the refusal.
+	cases := []struct {
+		col  string
+		by   []string
+		want string
+	}{
+		{"first_won", []string{"model"}, "| model | n | mean_first_won |\n| --- | ---: | ---: |\n| llama-8b | 0 | – |\n| synth:7 | 4 | 0.75 |\n"},
+		{"parsed", []string{"model", "origin_a"}, "| model | origin_a | n | mean_parsed |\n| --- | --- | ---: | ---: |\n" +
+			"| llama-8b | wildchat | 1 | 1.00 |\n| synth:7 | math | 5 | 0.80 |\n"},
+	}
+	for _, tc := range cases {
+		g, err := GroupMean(df, tc.col, tc.by...)
+		if err != nil {
+			t.Fatalf("GroupMean(%s by %v): %v", tc.col, tc.by, err)
+		}
+		if got := Markdown(g, 2); got != tc.want {
+			t.Errorf("GroupMean(%s by %v):\n%s\nwant\n%s", tc.col, tc.by, got, tc.want)
+		}
+	}
+	if _, err := GroupMean(df, "parsed"); err == nil {
+		t.Error("no grouping column: no error")
+	}
+	if _, err := GroupMean(df, "colour", "model"); err == nil {
+		t.Error("unknown column: no error")
 	}
 }
