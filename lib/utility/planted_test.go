@@ -7,11 +7,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/stats"
-	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -27,14 +27,9 @@ func TestStandardize(t *testing.T) {
 }
 
 func TestPlantedUtilities(t *testing.T) {
-	tasks, _ := task.Default()
-	cat, _ := template.DefaultCatalog()
-	m, err := synth.New(synth.Options{Seed: 7, Tasks: tasks, Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth := m.Truth()
-	ids := []string{tasks[0].ID, tasks[1].ID, tasks[2].ID}
+	f := synthtest.New(t, 7)
+	truth, cat := f.Truth(), f.Catalog
+	ids := []string{f.Tasks[0].ID, f.Tasks[1].ID, f.Tasks[2].ID}
 	// Two runs in contexts differing in language: the planted utilities
 	// must follow the respondent's context, not only its μ.
 	tpls := cat.Generate(template.PreRevealed, "")
@@ -88,9 +83,8 @@ func TestWinCounts(t *testing.T) {
 // tasks like the planted μ (about 0.8 with 3000 calls over 240 tasks; 0.6
 // leaves room).
 func TestAskRandomPairs(t *testing.T) {
-	tasks, _ := task.Default()
-	cat, _ := template.DefaultCatalog()
-	m, _ := synth.New(synth.Options{Seed: 2026, Tasks: tasks, Catalog: cat})
+	f := synthtest.New(t, 2026)
+	m, cat, tasks := f.Model, f.Catalog, f.Tasks
 	tpl := cat.Generate(template.PreRevealed, "")[0]
 	d, outcomes, err := AskRandomPairs(context.Background(), m, cat, tpl, tasks, 3000, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
