@@ -127,22 +127,22 @@ func TestPlantedAndCoverage(t *testing.T) {
 }
 
 func TestTableErrors(t *testing.T) {
-	if _, err := Table(constructed(), Dim("colour")); err == nil {
-		t.Error("unknown dimension: no error")
+	cases := []struct {
+		name  string
+		dims  []Dim
+		spoil func(rs []Rating)
+	}{
+		{"unknown dimension", []Dim{"colour"}, func([]Rating) {}},
+		{"option out of range", nil, func(rs []Rating) { rs[3].Option = 3 }},
+		{"one-option scale", nil, func(rs []Rating) { rs[0].Options = 1 }},
+		{"choice outcome", nil, func(rs []Rating) { rs[0].Outcome = template.OutcomeChoice }},
+		{"planted of the wrong length", nil, func(rs []Rating) { rs[0].Planted = []float64{1} }},
 	}
-	bad := constructed()
-	bad[3].Option = 3
-	if _, err := Table(bad); err == nil {
-		t.Error("option out of range: no error")
-	}
-	bad = constructed()
-	bad[0].Options = 1
-	if _, err := Table(bad); err == nil {
-		t.Error("one-option scale: no error")
-	}
-	bad = constructed()
-	bad[0].Outcome = template.OutcomeChoice
-	if _, err := Table(bad); err == nil {
-		t.Error("choice outcome: no error")
+	for _, tc := range cases {
+		rs := constructed()
+		tc.spoil(rs)
+		if _, err := Table(rs, tc.dims...); err == nil {
+			t.Errorf("%s: no error", tc.name)
+		}
 	}
 }
