@@ -52,7 +52,7 @@ func ExampleParts() {
 			bar.Add(r.todo)
 			bar.Finish()
 		}
-		p.RunDone(r.part)
+		p.RunDone(r.part, r.planned-r.todo) // the run's stored calls
 	}
 	p.Finish()
 	// Output:

@@ -76,11 +76,11 @@ func TestNotebookPartBar(t *testing.T) {
 	p.Plan("robustness", 4)
 	p.Plan("robustness", 4)
 	p.Run("robustness", 4)
-	p.RunDone("robustness") // stored whole
+	p.RunDone("robustness", 4) // stored whole
 	b := Start(p.Run("robustness", 4), "r-2", 4)
 	b.Add(4)
 	b.Finish()
-	p.RunDone("robustness")
+	p.RunDone("robustness", 0)
 	u := *updates
 	last := u[len(u)-1]
 	for _, x := range u {

@@ -14,7 +14,8 @@ const DefaultLongRun = 1000
 //
 // The caller declares each run with Plan before the job starts, then for
 // each run passes Run's Bars to the run's engine (which starts its bar with
-// the number of calls left to make) and calls RunDone when the run returns.
+// the number of calls left to make) and calls RunDone with the run's stored
+// calls when the run returns.
 // A nil *Parts, or one made from nil Bars, shows nothing. Plan, Run, RunDone
 // and Finish are for one goroutine; the Bars returned by Run may be used
 // from any.
@@ -37,9 +38,9 @@ type part struct {
 	finished    bool
 
 	mu sync.Mutex
-	// counted is how many calls of the current run the bar has counted
-	// (stored or made), planned how many the run has.
-	counted, planned int
+	// stored is how many calls of the current run the bar has counted as
+	// stored (when its engine started its bar).
+	stored int
 }
 
 // NewParts returns Parts drawing with bars (nil shows nothing).
@@ -81,14 +82,14 @@ func (p *Parts) Run(name string, planned int) Bars {
 		setRuns(pt.bar, 0, pt.runs)
 	}
 	pt.mu.Lock()
-	pt.counted, pt.planned = 0, planned
+	pt.stored = 0
 	pt.mu.Unlock()
 	long := p.LongRun
 	if long <= 0 {
 		long = DefaultLongRun
 	}
 	return func(label string, todo int) Bar {
-		pt.skip(planned - todo)
+		pt.skipStored(planned - todo)
 		rb := &runBar{part: pt}
 		if todo >= long {
 			rb.own = Start(p.bars, label, todo)
@@ -97,19 +98,20 @@ func (p *Parts) Run(name string, planned int) Bars {
 	}
 }
 
-// RunDone ends the current run of part name: its calls the bar has not
-// counted (all of them for a run that was stored whole; failed or cancelled
-// calls otherwise) are counted as not to be made now, and the run as done.
-// The part's bar finishes with its last run.
-func (p *Parts) RunDone(name string) {
+// RunDone ends the current run of part name, of which stored calls were
+// found stored (measure.Summary.Cached): those its engine's bar did not
+// count (a run stored whole starts no bar) count now. Calls not made
+// (cancelled) stay uncounted, so a stopped part shows where it stopped. The
+// part's bar finishes with its last run.
+func (p *Parts) RunDone(name string, stored int) {
 	if p == nil || p.bars == nil || p.parts[name] == nil || p.parts[name].bar == nil {
 		return
 	}
 	pt := p.parts[name]
 	pt.mu.Lock()
-	left := pt.planned - pt.counted
+	left := stored - pt.stored
 	pt.mu.Unlock()
-	pt.skip(left)
+	pt.skipStored(left)
 	pt.runsDone++
 	setRuns(pt.bar, pt.runsDone, pt.runs)
 	if pt.runsDone >= pt.runs {
@@ -136,26 +138,19 @@ func (pt *part) finish() {
 	}
 }
 
-// skip counts n calls of the current run that need no call now.
-func (pt *part) skip(n int) {
+// skipStored counts n calls of the current run found stored.
+func (pt *part) skipStored(n int) {
 	if n <= 0 {
 		return
 	}
 	pt.mu.Lock()
-	pt.counted += n
+	pt.stored += n
 	pt.mu.Unlock()
 	if b, ok := pt.bar.(partBar); ok {
 		b.skip(n)
 	} else {
 		pt.bar.Add(n)
 	}
-}
-
-func (pt *part) add(n int) {
-	pt.mu.Lock()
-	pt.counted += n
-	pt.mu.Unlock()
-	pt.bar.Add(n)
 }
 
 // partBar is a Bar of this package: it also counts items that needed no
@@ -180,7 +175,7 @@ type runBar struct {
 }
 
 func (b *runBar) Add(n int) {
-	b.part.add(n)
+	b.part.bar.Add(n)
 	if b.own != nil {
 		b.own.Add(n)
 	}

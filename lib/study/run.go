@@ -272,7 +272,7 @@ func run(ctx context.Context, dir string, opts Options, readOnly bool) (*Result,
 		}
 		eng.Progress = bars.Run(cfg.Part, int(cfg.Calls()))
 		sum, err := eng.Run(ctx, env.RunsDir(), cfg)
-		bars.RunDone(cfg.Part)
+		bars.RunDone(cfg.Part, sum.Cached)
 		if err != nil && sum.Cached+sum.Done == 0 && !errors.Is(err, context.Canceled) {
 			// Nothing of this run was read or made: no summary to show.
 			return res, err
