@@ -30,8 +30,10 @@ func templateColumns() []string {
 	return out
 }
 
-// Frame returns every record of the study in dir (its current runs, see
-// CurrentRuns) as a gota DataFrame, one row per call: see FrameOf.
+// Frame returns every record of the study in dir's current fixed-design
+// runs (CurrentRuns) as a gota DataFrame, one row per call: see FrameOf.
+// For every stored run instead, active-learning batches and runs of earlier
+// versions of study.yaml included, pass measure.ReadRuns(dir) to FrameOf.
 func Frame(dir string) (dataframe.DataFrame, error) {
 	runs, _, err := CurrentRuns(dir)
 	if err != nil {
