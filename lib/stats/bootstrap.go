@@ -41,7 +41,9 @@ func (o BootstrapOptions) Rand() *rand.Rand { return rand.New(rand.NewPCG(o.Seed
 // Replicates times; for each replicate it calls statistic with the drawn
 // unit indices (repeats allowed) and collects the value. Replicates whose
 // statistic is NaN are skipped (and counted in Skipped): a resample can lose
-// all variation. The interval is the percentile interval of the rest.
+// all variation. The interval is the percentile interval of the rest (NaN
+// when every replicate was skipped). draw is one slice reused between
+// calls: a statistic that keeps it must copy it.
 func Bootstrap(n int, o *BootstrapOptions, statistic func(draw []int) float64) (BootstrapResult, error) {
 	opt := o.WithDefaults()
 	if n < 2 {
