@@ -21,11 +21,12 @@ var (
 	inNotebook  = func() bool { return gonbui.IsNotebook }
 )
 
-// syncTimeout bounds the wait for the kernel at Finish: gonbui.Sync waits
-// forever, and a cell must not hang on a kernel that went away.
+// syncTimeout bounds the wait for the kernel at Finish.
 var syncTimeout = 10 * time.Second
 
-var errSyncTimeout = errors.New("progress: GoNB did not acknowledge the display in time")
+// ErrSyncTimeout is SyncNotebook's error when the kernel does not
+// acknowledge in time.
+var ErrSyncTimeout = errors.New("GoNB did not acknowledge the display in time")
 
 // NotebookBars returns progress bars for a GoNB cell: each bar is an HTML
 // <progress> element in its own output block (one gonbui display id per
@@ -68,23 +69,26 @@ func (b *notebookBar) draw(s Stats, redraw bool) {
 func (b *notebookBar) Finish() {
 	if s, ok := b.c.Finish(); ok {
 		updateHTML(b.id, barHTML(b.label, s, s.Summary()))
-		_ = waitSynced()
+		_ = SyncNotebook(syncDisplay, syncTimeout)
 	}
 }
 
-// waitSynced waits, at most syncTimeout, for the kernel to acknowledge what
-// was sent.
-func waitSynced() error {
+// SyncNotebook calls sync (gonbui.Sync, or a test's stand-in), which waits
+// for the kernel to acknowledge what the cell has sent so far, and returns
+// ErrSyncTimeout if it has not returned after timeout: gonbui.Sync itself
+// waits forever, and a cell must not hang on a kernel that went away.
+// NotebookBars and lib/plot's figures both wait through it.
+func SyncNotebook(sync func(), timeout time.Duration) error {
 	done := make(chan struct{})
 	go func() {
-		syncDisplay()
+		sync()
 		close(done)
 	}()
 	select {
 	case <-done:
 		return nil
-	case <-time.After(syncTimeout):
-		return errSyncTimeout
+	case <-time.After(timeout):
+		return ErrSyncTimeout
 	}
 }
 

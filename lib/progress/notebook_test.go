@@ -111,10 +111,13 @@ func TestNotebookFinishDoesNotHangOnAKernelGone(t *testing.T) {
 	defer close(release)
 	syncDisplay = func() { <-release } // a kernel that never acknowledges
 	syncTimeout = 10 * time.Millisecond
-	if err := waitSynced(); !errors.Is(err, errSyncTimeout) {
-		t.Fatalf("waitSynced = %v, want %v", err, errSyncTimeout)
+	if err := SyncNotebook(syncDisplay, syncTimeout); !errors.Is(err, ErrSyncTimeout) {
+		t.Fatalf("SyncNotebook = %v, want %v", err, ErrSyncTimeout)
 	}
 	b := NotebookBars(nil)("x", 1)
 	b.Add(1)
 	b.Finish() // returns after syncTimeout
+	if err := SyncNotebook(func() {}, time.Hour); err != nil {
+		t.Errorf("SyncNotebook with an acknowledging kernel = %v", err)
+	}
 }
