@@ -39,7 +39,7 @@ type Engine struct {
 	Retries    int
 	RetryDelay time.Duration
 	// Progress starts the progress bar of each run (progress.Writer(stderr)
-	// in the CLI, plot.NotebookBars in a notebook); nil is silent.
+	// in the CLI, progress.NotebookBars in a notebook); nil is silent.
 	Progress progress.Bars
 	// Completions caches post-task completions; nil disables reuse across
 	// runs (a per-run cache is still used).

@@ -12,14 +12,15 @@ import (
 )
 
 // Curve is one line of a Curves figure. X and Y have one entry per point.
-// Err, when not nil, draws error bars ±Err at each point; Lo and Hi, when
-// not nil, shade the band between them (a confidence band, a min–max
-// range). Both may be given.
+// Err, when not nil, draws error bars ±Err at each point; Low and High,
+// when not nil, shade the band between them (a confidence band, a min–max
+// range), spelled as in BarSeries and stats.Interval. Both may be given.
 type Curve struct {
 	Name    string
 	X, Y    []float64
 	Err     []float64
-	Lo, Hi  []float64
+	Low     []float64
+	High    []float64
 	Dashed  bool
 	NoPoint bool // no marker at the points even when CurvesOptions.Points is set
 }
@@ -51,20 +52,20 @@ func Curves(curves []Curve, o *CurvesOptions) (*Figure, error) {
 		for _, s := range []struct {
 			name string
 			v    []float64
-		}{{"Err", c.Err}, {"Lo", c.Lo}, {"Hi", c.Hi}} {
+		}{{"Err", c.Err}, {"Low", c.Low}, {"High", c.High}} {
 			if s.v != nil && len(s.v) != n {
 				return nil, fmt.Errorf("plot: curves: curve %d %q: len(%s) = %d, want %d", ci, c.Name, s.name, len(s.v), n)
 			}
 		}
-		if (c.Lo == nil) != (c.Hi == nil) {
-			return nil, fmt.Errorf("plot: curves: curve %d %q: Lo and Hi must be given together", ci, c.Name)
+		if (c.Low == nil) != (c.High == nil) {
+			return nil, fmt.Errorf("plot: curves: curve %d %q: Low and High must be given together", ci, c.Name)
 		}
-		for _, s := range [][]float64{c.X, c.Y, c.Err, c.Lo, c.Hi} {
+		for _, s := range [][]float64{c.X, c.Y, c.Err, c.Low, c.High} {
 			if err := checkFinite(fmt.Sprintf("curve %q", c.Name), s); err != nil {
 				return nil, err
 			}
 		}
-		ys := append(append(append([]float64{}, c.Y...), c.Lo...), c.Hi...)
+		ys := append(append(append([]float64{}, c.Y...), c.Low...), c.High...)
 		if err := checkLog(&o.Options, c.X, ys); err != nil {
 			return nil, fmt.Errorf("curve %q: %w", c.Name, err)
 		}
@@ -81,16 +82,16 @@ func Curves(curves []Curve, o *CurvesOptions) (*Figure, error) {
 	f := newFigure(p, &o.Options)
 	// Bands first, so every line is drawn on top of every band.
 	for ci, c := range curves {
-		if c.Lo == nil {
+		if c.Low == nil {
 			continue
 		}
 		n := len(c.X)
 		poly := make(plotter.XYs, 0, 2*n)
 		for i := 0; i < n; i++ {
-			poly = append(poly, plotter.XY{X: c.X[i], Y: c.Hi[i]})
+			poly = append(poly, plotter.XY{X: c.X[i], Y: c.High[i]})
 		}
 		for i := n - 1; i >= 0; i-- {
-			poly = append(poly, plotter.XY{X: c.X[i], Y: c.Lo[i]})
+			poly = append(poly, plotter.XY{X: c.X[i], Y: c.Low[i]})
 		}
 		band, err := plotter.NewPolygon(poly)
 		if err != nil {
@@ -138,7 +139,7 @@ func Curves(curves []Curve, o *CurvesOptions) (*Figure, error) {
 			p.Add(s)
 			thumbs = append(thumbs, s)
 		}
-		if c.Lo != nil {
+		if c.Low != nil {
 			thumbs = append([]gplot.Thumbnailer{bandThumb{withAlpha(col, 0.2)}}, thumbs...)
 		}
 		if c.Name != "" {

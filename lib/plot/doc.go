@@ -35,14 +35,6 @@
 // for the kernel) and waits for the kernel's acknowledgement, so that a cell
 // that exits right after Show still shows the figure. Publish does both.
 //
-// # Progress in notebooks
-//
-// NotebookBars gives lib/progress bars that draw in the cell output: an
-// HTML <progress> element per job, updated in place through gonbui's display
-// ids at most every NotebookInterval, with count, rate and ETA, and frozen
-// with the final count and elapsed time when the job finishes. Outside a
-// notebook it falls back to progress.Writer.
-//
 // The same inputs always draw the same pixels; the golden-image tests in
 // this package (go test ./lib/plot -regen rewrites testdata/*_golden.png)
 // check each builder.

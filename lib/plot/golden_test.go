@@ -130,7 +130,7 @@ func goldenFigures(t *testing.T) map[string]*Figure {
 		ea = append(ea, 0.02+0.005*float64(i))
 	}
 	f, err = Curves([]Curve{
-		{Name: "layer 16 (5-fold CV, min–max band)", X: alphas, Y: r2a, Lo: lo, Hi: hi},
+		{Name: "layer 16 (5-fold CV, min–max band)", X: alphas, Y: r2a, Low: lo, High: hi},
 		{Name: "layer 8 (mean ± 1 s.e.)", X: alphas, Y: r2b, Err: ea},
 		{Name: "noise baseline", X: alphas, Y: []float64{0, 0, 0, 0, 0, 0, 0}, Dashed: true, NoPoint: true},
 	}, &CurvesOptions{

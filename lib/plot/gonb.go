@@ -5,12 +5,13 @@ package plot
 // is pinned to the same gonb version in tools/go.mod).
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+
+	"github.com/prefscope/prefscope/lib/progress"
 )
 
 // InNotebook reports whether the program runs inside a GoNB cell.
@@ -23,12 +24,12 @@ var (
 	displayErr  = gonbui.Error
 )
 
-// syncTimeout bounds the wait for the kernel's acknowledgement: gonbui.Sync
-// itself waits forever, and a cell must not hang on a kernel that went away.
+// syncTimeout bounds the wait for the kernel's acknowledgement (see
+// progress.SyncNotebook).
 var syncTimeout = 10 * time.Second
 
 // errSyncTimeout is returned when the kernel does not acknowledge a display.
-var errSyncTimeout = errors.New("plot: GoNB did not acknowledge the display in time")
+var errSyncTimeout = progress.ErrSyncTimeout
 
 // displayPNG sends a PNG to the notebook, shown widthPx CSS pixels wide, and
 // waits until the kernel has received it, so that a figure shown just before
@@ -46,15 +47,8 @@ func displayPNG(data []byte, widthPx int) error {
 // waitDisplayed waits for the kernel to acknowledge what was sent so far and
 // returns gonbui's sticky communication error, if any.
 func waitDisplayed() error {
-	done := make(chan struct{})
-	go func() {
-		syncDisplay()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(syncTimeout):
-		return errSyncTimeout
+	if err := progress.SyncNotebook(syncDisplay, syncTimeout); err != nil {
+		return fmt.Errorf("plot: %w", err)
 	}
 	if err := displayErr(); err != nil {
 		return fmt.Errorf("plot: GoNB display: %w", err)

@@ -3,14 +3,11 @@ package plot
 import (
 	"bytes"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
-
-	"github.com/prefscope/prefscope/lib/progress"
 )
 
 // setNotebook makes the test run as if inside (or outside) a GoNB cell and
@@ -92,65 +89,5 @@ func TestShowTimesOutWithoutAck(t *testing.T) {
 	f, _ := Scatter([]float64{0}, []float64{0}, nil)
 	if err := Show(f); !errors.Is(err, errSyncTimeout) {
 		t.Fatalf("Show = %v, want %v", err, errSyncTimeout)
-	}
-}
-
-// htmlUpdate is one call of updateHTML.
-type htmlUpdate struct{ id, html string }
-
-func TestNotebookBars(t *testing.T) {
-	k := installFakeKernel(t)
-	var updates []htmlUpdate
-	old := updateHTML
-	t.Cleanup(func() { updateHTML = old })
-	updateHTML = func(id, html string) { updates = append(updates, htmlUpdate{id, html}) }
-	oldInterval := NotebookInterval
-	NotebookInterval = time.Hour // only the first and the last item redraw
-	t.Cleanup(func() { NotebookInterval = oldInterval })
-
-	bars := NotebookBars(nil)
-	a, b := bars("run <a>", 3), bars("run b", 2)
-	for i := 0; i < 3; i++ {
-		a.Add(1)
-	}
-	b.Add(1)
-	a.Finish()
-	b.Finish()
-	a.Add(1) // after Finish: nothing
-	if len(updates) != 5 {
-		t.Fatalf("%d updates, want 5 (a: first, last, final; b: first, final): %v", len(updates), updates)
-	}
-	idA, idB := updates[0].id, updates[2].id
-	if idA == "" || idA == idB {
-		t.Fatalf("display ids %q and %q: want one non-empty id per bar", idA, idB)
-	}
-	want := []htmlUpdate{
-		{idA, `<progress value="1" max="3"`}, // first item
-		{idA, `<progress value="3" max="3"`}, // total reached
-		{idB, `<progress value="1" max="2"`},
-		{idA, "3/3 in "},               // frozen, done
-		{idB, "stopped at 1/2 after "}, // frozen short of the total
-	}
-	for i, w := range want {
-		if updates[i].id != w.id || !strings.Contains(updates[i].html, w.html) {
-			t.Errorf("update %d = %v, want id %s containing %q", i, updates[i], w.id, w.html)
-		}
-	}
-	if !strings.Contains(updates[0].html, "run &lt;a&gt;") || !strings.Contains(updates[0].html, "ETA") {
-		t.Errorf("first update %q: want the escaped label and an ETA", updates[0].html)
-	}
-	if k.syncs != 2 {
-		t.Errorf("%d syncs, want one per finished bar", k.syncs)
-	}
-}
-
-func TestNotebookBarsOutsideNotebook(t *testing.T) {
-	setNotebook(t, false)
-	var out bytes.Buffer
-	bar := progress.Start(NotebookBars(&out), "extract", 2)
-	bar.Add(2)
-	bar.Finish()
-	if !strings.HasPrefix(out.String(), "extract 2/2 (100%)") {
-		t.Fatalf("outside a notebook wrote %q, want progress.Writer's lines", out.String())
 	}
 }

@@ -57,8 +57,8 @@ func TestBuilderErrors(t *testing.T) {
 			return Curves([]Curve{{Name: "c", X: []float64{1, 2}, Y: []float64{1}}}, nil)
 		}, "len(X) = 2, len(Y) = 1"},
 		{"curves band half", func() (*Figure, error) {
-			return Curves([]Curve{{Name: "c", X: []float64{1}, Y: []float64{1}, Lo: []float64{0}}}, nil)
-		}, "Lo and Hi must be given together"},
+			return Curves([]Curve{{Name: "c", X: []float64{1}, Y: []float64{1}, Low: []float64{0}}}, nil)
+		}, "Low and High must be given together"},
 		{"curves log", func() (*Figure, error) {
 			return Curves([]Curve{{Name: "c", X: []float64{0, 1}, Y: []float64{1, 1}}}, &CurvesOptions{Options: Options{LogX: true}})
 		}, "x[0] = 0"},

@@ -17,10 +17,13 @@
 //
 //	(p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n),   z = 1.959964,
 //
-// (Wilson, 1927), which stays inside [0, 1] and keeps its coverage near 0
-// and 1, where positivity shares live. The mean score's 95% interval is
-// mean ± z·SE with SE clustered by task (answers about the same task share
-// its utility, so they are not independent draws).
+// (Wilson, 1927; stats.Wilson), which stays inside [0, 1] and keeps its
+// coverage near 0 and 1, where positivity shares live. The mean score's 95%
+// interval is mean ± z·SE with SE clustered by task (stats.ClusteredSE:
+// answers about the same task share its utility, so they are not
+// independent draws). Both are stats.Interval values (Share.CI,
+// Cell.MeanCI). CheckCoverage states the verdict of the synthetic check
+// against CoverageBar.
 //
 // # Conventions
 //

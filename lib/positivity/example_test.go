@@ -25,7 +25,7 @@ func ExampleTable() {
 	cells, _ := positivity.Table(rs, positivity.ByOrigin)
 	c := cells[0]
 	pos := c.Share[positivity.Positive]
-	fmt.Printf("%s: %d parsed, %d unparsed; positive %.2f [%.3f, %.3f]; mean score %.2f\n", c.Origin, c.Valid, c.Unparsed, pos.P, pos.Lo, pos.Hi, c.Mean)
+	fmt.Printf("%s: %d parsed, %d unparsed; positive %.2f [%.3f, %.3f]; mean score %.2f\n", c.Origin, c.Valid, c.Unparsed, pos.P, pos.CI.Low, pos.CI.High, c.Mean)
 	// Output:
 	// math: 10 parsed, 1 unparsed; positive 0.90 [0.596, 0.982]; mean score 0.90
 }

@@ -218,7 +218,7 @@ func ScoreBars(cells []Cell, by Dim, title string) (*plot.Figure, error) {
 		for k := range Classes {
 			sh := c.Share[k]
 			series[k].Values = append(series[k].Values, sh.P)
-			series[k].Err = append(series[k].Err, (sh.Hi-sh.Lo)/2)
+			series[k].Err = append(series[k].Err, sh.CI.Width()/2)
 		}
 	}
 	return plot.Bars(cats, series, &plot.BarsOptions{Options: plot.Options{
@@ -246,10 +246,10 @@ func MeanScoreBars(cells []Cell, by, series Dim, title string) (*plot.Figure, er
 		if series != "" {
 			k = indexOf(names, c.Value(series))
 		}
-		if c.Valid == 0 || math.IsNaN(c.MeanHi) {
+		if c.Valid == 0 || math.IsNaN(c.MeanCI.High) {
 			return nil, fmt.Errorf("positivity: mean score bars %q: cell %s=%s has no interval (%d valid answers over %d tasks)", title, by, c.Value(by), c.Valid, c.Tasks)
 		}
-		ss[k].Values[j], ss[k].Err[j] = c.Mean, c.MeanHi-c.Mean
+		ss[k].Values[j], ss[k].Err[j] = c.Mean, c.MeanCI.High-c.Mean
 	}
 	labels := make([]string, len(cats))
 	for j, c := range cats {
@@ -292,7 +292,7 @@ func PlantedScatter(cells []Cell, title string) (*plot.Figure, error) {
 			sh := c.Share[k]
 			x, y = append(x, c.Planted.Share[k]), append(y, sh.P)
 			groups = append(groups, k.String())
-			bars = append(bars, errorBar{c.Planted.Share[k], sh.P, sh.P - sh.Lo, sh.Hi - sh.P})
+			bars = append(bars, errorBar{c.Planted.Share[k], sh.P, sh.P - sh.CI.Low, sh.CI.High - sh.P})
 		}
 	}
 	in, total := Coverage(cells)

@@ -46,15 +46,15 @@ func pctCI(s Share) string {
 	if math.IsNaN(s.P) {
 		return "–"
 	}
-	return fmt.Sprintf("%.1f [%.1f, %.1f]", 100*s.P, 100*s.Lo, 100*s.Hi)
+	return fmt.Sprintf("%.1f [%.1f, %.1f]", 100*s.P, 100*s.CI.Low, 100*s.CI.High)
 }
 
 func meanCI(c Cell) string {
 	switch {
 	case math.IsNaN(c.Mean):
 		return "–"
-	case math.IsNaN(c.MeanLo):
+	case math.IsNaN(c.MeanCI.Low):
 		return fmt.Sprintf("%.3f", c.Mean)
 	}
-	return fmt.Sprintf("%.3f [%.3f, %.3f]", c.Mean, c.MeanLo, c.MeanHi)
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", c.Mean, c.MeanCI.Low, c.MeanCI.High)
 }

@@ -1,31 +1,14 @@
 package positivity
 
 import (
-	"context"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
-	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
-
-// plainTemplate is the post_stated template of a phrasing and scale with the
-// other fields held as the default study holds them (English, plain text,
-// no perturbations, no situating context).
-func plainTemplate(t *testing.T, cat *template.Catalog, phrasing, scale string) template.Template {
-	t.Helper()
-	for _, tp := range cat.Generate(template.PostStated, scale) {
-		f := tp.Fields
-		if f.Phrasing == phrasing && f.Language == "en" && f.ResponseFormat == template.FormatPlain &&
-			!f.Typos && !f.Punctuation && !f.InstructionXML && !f.SituatingContext {
-			return tp
-		}
-	}
-	t.Fatalf("no post_stated template %s/%s", phrasing, scale)
-	return template.Template{}
-}
 
 // TestSyntheticStudyRecoversPlanted measures a small configuration of the
 // default study's positivity parts through the real engine, parser and store
@@ -42,34 +25,18 @@ func TestSyntheticStudyRecoversPlanted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := template.DefaultCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]task.Task{}
-	var ids []string
-	for _, tk := range tasks {
-		byID[tk.ID] = tk
-		ids = append(ids, tk.ID)
-	}
 	dir := t.TempDir()
 	framings := []string{"did_enjoy", "be_honest", "honest_dislike_ok", "experience", "future", "reflect"}
 	scales := []string{"yes_somewhat_no", "yes_no", "enjoyed_disliked"}
 	for _, seed := range []int64{2026, 7} {
-		m, err := synth.New(synth.Options{Seed: seed, Tasks: tasks, Catalog: cat})
-		if err != nil {
-			t.Fatal(err)
-		}
-		eng := &measure.Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: 2}
+		fx := synthtest.NewWith(t, seed, tasks)
+		eng, ids := fx.Engine(2), fx.IDs(1)
 		for _, f := range framings {
 			for _, sc := range scales {
-				cfg := measure.RunConfig{
-					Study: "test", Part: "positivity", Model: model.Spec{Kind: "synth", Seed: seed},
-					Template: plainTemplate(t, cat, f, sc), Tasks: ids, Samples: 5, Temperature: 1, Seed: seed, CompletionSeed: 1,
-				}
-				if _, err := eng.Run(context.Background(), dir+"/runs", cfg); err != nil {
-					t.Fatal(err)
-				}
+				tpl := fx.Template(t, template.PostStated, sc, func(fl template.Fields) bool { return fl.Phrasing == f && synthtest.Plain(fl) })
+				cfg := measure.RunConfig{Study: "test", Part: "positivity", Model: fx.Spec(),
+					Template: tpl, Tasks: ids, Samples: 5, Temperature: 1, Seed: seed, CompletionSeed: 1}
+				synthtest.Measure(t, eng, dir, cfg)
 			}
 		}
 	}
@@ -81,7 +48,7 @@ func TestSyntheticStudyRecoversPlanted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 2 * len(framings) * len(scales) * len(ids) * 5; len(ratings) != want {
+	if want := 2 * len(framings) * len(scales) * len(tasks) * 5; len(ratings) != want {
 		t.Fatalf("%d ratings, want %d", len(ratings), want)
 	}
 	cells, err := Table(ratings, ByModel, ByFraming, ByOptionSet, ByOrigin)

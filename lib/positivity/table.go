@@ -5,11 +5,9 @@ import (
 	"math"
 	"slices"
 
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/template"
 )
-
-// Z95 is the standard-normal quantile of a two-sided 95% interval.
-const Z95 = 1.959963984540054
 
 // Dim is a field a Table groups ratings by.
 type Dim string
@@ -61,12 +59,12 @@ func classOf(k, n int) Class {
 	return Neutral
 }
 
-// Share is a count out of the cell's valid answers, with its Wilson 95%
-// interval (NaN when there are no valid answers).
+// Share is a count out of the cell's valid answers, the share P and its
+// Wilson 95% interval CI (stats.Wilson; NaN when there are no valid answers).
 type Share struct {
-	Count  int
-	P      float64
-	Lo, Hi float64
+	Count int
+	P     float64
+	CI    stats.Interval
 }
 
 // Cell is one group of ratings: the values of the grouping dimensions (the
@@ -78,10 +76,11 @@ type Cell struct {
 	N, Valid, Refused, Unparsed int
 	// Share is indexed by Class: Share[Positive] etc., over Valid.
 	Share [3]Share
-	// Mean is the mean score over valid answers, in [−1, 1]; MeanLo and
-	// MeanHi its 95% interval, clustered by task and clipped to [−1, 1]
-	// (NaN below two tasks).
-	Mean, MeanLo, MeanHi float64
+	// Mean is the mean score over valid answers, in [−1, 1]; MeanCI its 95%
+	// interval, mean ± Z95·SE with the SE clustered by task
+	// (stats.ClusteredSE), clipped to [−1, 1] (NaN below two tasks).
+	Mean   float64
+	MeanCI stats.Interval
 	// Tasks is the number of distinct tasks among the valid answers.
 	Tasks int
 	// HasNeutral is true when some answer's scale has a middle option, so
@@ -200,8 +199,8 @@ func Table(ratings []Rating, by ...Dim) ([]Cell, error) {
 func fill(c *Cell, ratings []Rating, idx []int) {
 	var planted Planted
 	allPlanted := true
-	byTask := map[string][]float64{}
-	var sum float64
+	var scores []float64
+	var tasks []string
 	for _, i := range idx {
 		r := &ratings[i]
 		c.N++
@@ -218,9 +217,7 @@ func fill(c *Cell, ratings []Rating, idx []int) {
 		}
 		c.Valid++
 		c.Share[classOf(r.Option, r.Options)].Count++
-		s := r.Score()
-		sum += s
-		byTask[r.Task] = append(byTask[r.Task], s)
+		scores, tasks = append(scores, r.Score()), append(tasks, r.Task)
 		if r.Planted == nil {
 			allPlanted = false
 			continue
@@ -231,16 +228,15 @@ func fill(c *Cell, ratings []Rating, idx []int) {
 		}
 	}
 	for k := range c.Share {
-		c.Share[k].P, c.Share[k].Lo, c.Share[k].Hi = Wilson(c.Share[k].Count, c.Valid)
+		c.Share[k].P, c.Share[k].CI = stats.Wilson(c.Share[k].Count, c.Valid)
 	}
-	c.Tasks = len(byTask)
-	c.Mean, c.MeanLo, c.MeanHi = math.NaN(), math.NaN(), math.NaN()
-	if c.Valid > 0 {
-		c.Mean = sum / float64(c.Valid)
-		if se := clusteredSE(byTask, c.Mean, c.Valid); !math.IsNaN(se) {
-			// Scores live in [−1, 1]; so does the interval.
-			c.MeanLo, c.MeanHi = math.Max(-1, c.Mean-Z95*se), math.Min(1, c.Mean+Z95*se)
-		}
+	c.Tasks = countDistinct(tasks)
+	// The lengths agree by construction, so ClusteredSE cannot fail here.
+	mean, se, _ := stats.ClusteredSE(scores, tasks)
+	c.Mean, c.MeanCI = mean, stats.NaNInterval()
+	if !math.IsNaN(se) {
+		// Scores live in [−1, 1]; so does the interval.
+		c.MeanCI = stats.Interval{Low: math.Max(-1, mean-stats.Z95*se), High: math.Min(1, mean+stats.Z95*se)}
 	}
 	if allPlanted && c.Valid > 0 {
 		for k := range planted.Share {
@@ -251,39 +247,13 @@ func fill(c *Cell, ratings []Rating, idx []int) {
 	}
 }
 
-// Wilson returns the share x/n and its Wilson score 95% interval; all three
-// are NaN when n is 0.
-func Wilson(x, n int) (p, lo, hi float64) {
-	if n <= 0 {
-		return math.NaN(), math.NaN(), math.NaN()
+// countDistinct is the number of distinct strings in xs.
+func countDistinct(xs []string) int {
+	seen := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		seen[x] = true
 	}
-	nf := float64(n)
-	p = float64(x) / nf
-	z2 := Z95 * Z95
-	den := 1 + z2/nf
-	center := (p + z2/(2*nf)) / den
-	half := Z95 / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
-	return p, math.Max(0, center-half), math.Min(1, center+half)
-}
-
-// clusteredSE is the standard error of the mean of scores grouped by task,
-// the cluster-robust (sandwich) form with the G/(G−1) small-sample factor:
-// SE² = G/(G−1) · Σ_g (Σ_{i∈g} (s_i − mean))² / n². NaN below two tasks.
-func clusteredSE(byTask map[string][]float64, mean float64, n int) float64 {
-	g := len(byTask)
-	if g < 2 {
-		return math.NaN()
-	}
-	var v float64
-	for _, ss := range byTask {
-		var d float64
-		for _, s := range ss {
-			d += s - mean
-		}
-		v += d * d
-	}
-	v *= float64(g) / float64(g-1) / (float64(n) * float64(n))
-	return math.Sqrt(v)
+	return len(seen)
 }
 
 // Coverage counts, over cells with planted shares, the (cell, class) shares
@@ -303,7 +273,7 @@ func Coverage(cells []Cell) (inside, total int) {
 			}
 			total++
 			p := c.Planted.Share[k]
-			if p >= c.Share[k].Lo && p <= c.Share[k].Hi {
+			if c.Share[k].CI.Contains(p) {
 				inside++
 			}
 		}

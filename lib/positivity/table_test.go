@@ -16,34 +16,6 @@ func rep(n int, origin, task string, outcome template.Outcome, option, options i
 	return out
 }
 
-func TestWilsonHandComputed(t *testing.T) {
-	// Hand computation with z = 1.959964, z² = 3.841459:
-	//   8/10: centre (0.8 + 0.192073)/1.384146 = 0.716740, half-width
-	//         1.416010·√(0.016 + 0.009604) = 0.226578 → [0.490162, 0.943318]
-	//         (the textbook value for 8 of 10 is [0.490, 0.943]);
-	//   0/10: [0, z²/n/(1 + z²/n)] = [0, 0.277533];
-	//   45/50: centre (0.9 + 0.038415)/1.076829 = 0.871461, half-width
-	//         1.820125·√(0.0018 + 0.000384) = 0.085063 → [0.786398, 0.956524].
-	cases := []struct {
-		x, n           int
-		p, lo, hi, tol float64
-	}{
-		{8, 10, 0.8, 0.490162, 0.943318, 2e-6},
-		{0, 10, 0, 0, 0.277533, 2e-6},
-		{10, 10, 1, 0.722467, 1, 2e-6},
-		{45, 50, 0.9, 0.786398, 0.956524, 2e-6},
-	}
-	for _, c := range cases {
-		p, lo, hi := Wilson(c.x, c.n)
-		if math.Abs(p-c.p) > c.tol || math.Abs(lo-c.lo) > c.tol || math.Abs(hi-c.hi) > c.tol {
-			t.Errorf("Wilson(%d, %d) = %.6f [%.6f, %.6f], want %.6f [%.6f, %.6f]", c.x, c.n, p, lo, hi, c.p, c.lo, c.hi)
-		}
-	}
-	if p, lo, hi := Wilson(0, 0); !math.IsNaN(p) || !math.IsNaN(lo) || !math.IsNaN(hi) {
-		t.Errorf("Wilson(0, 0) = %v %v %v, want NaN", p, lo, hi)
-	}
-}
-
 // constructed is a table with known counts: origin "math" has 8 positive, 2
 // neutral, 0 negative valid answers over two tasks, plus 1 refusal and 2
 // unparseable; origin "wild" has 1 positive, 2 neutral and 2 negative over
@@ -73,20 +45,23 @@ func TestTableConstructed(t *testing.T) {
 	if m.N != 13 || m.Valid != 10 || m.Refused != 1 || m.Unparsed != 2 || m.Tasks != 2 {
 		t.Errorf("math counts N %d valid %d refused %d unparsed %d tasks %d, want 13 10 1 2 2", m.N, m.Valid, m.Refused, m.Unparsed, m.Tasks)
 	}
-	// math: 8/10 positive, 2/10 neutral, 0/10 negative (Wilson values above).
+	// math: 8/10 positive, 2/10 neutral, 0/10 negative; Wilson intervals by
+	// hand with z = 1.959964, z² = 3.841459: 8/10 has centre
+	// (0.8 + 0.192073)/1.384146 = 0.716740 and half-width
+	// 1.416010·√(0.016 + 0.009604) = 0.226578; 0/10 is [0, z²/n/(1 + z²/n)].
 	wantM := [3][3]float64{{0.8, 0.490162, 0.943318}, {0.2, 0.056682, 0.509838}, {0, 0, 0.277533}}
 	for k, wv := range wantM {
 		s := m.Share[k]
-		if math.Abs(s.P-wv[0]) > 2e-6 || math.Abs(s.Lo-wv[1]) > 2e-6 || math.Abs(s.Hi-wv[2]) > 2e-6 {
-			t.Errorf("math %v share %.6f [%.6f, %.6f], want %v", Class(k), s.P, s.Lo, s.Hi, wv)
+		if math.Abs(s.P-wv[0]) > 2e-6 || math.Abs(s.CI.Low-wv[1]) > 2e-6 || math.Abs(s.CI.High-wv[2]) > 2e-6 {
+			t.Errorf("math %v share %.6f [%.6f, %.6f], want %v", Class(k), s.P, s.CI.Low, s.CI.High, wv)
 		}
 	}
 	// math mean score: (8·1 + 2·0)/10 = 0.8. Clustered SE by hand: task m1
 	// has 5 scores of 1 (residual sum 5·0.2 = 1), m2 has 3 of 1 and 2 of 0
 	// (3·0.2 − 2·0.8 = −1); SE² = 2/1 · (1 + 1)/100 = 0.04, SE = 0.2.
 	// The upper end, 0.8 + 1.96·0.2 = 1.19, is clipped to the top score 1.
-	if math.Abs(m.Mean-0.8) > 1e-12 || math.Abs(m.MeanLo-(0.8-Z95*0.2)) > 1e-9 || m.MeanHi != 1 {
-		t.Errorf("math mean %.6f [%.6f, %.6f], want 0.8 [%.6f, 1]", m.Mean, m.MeanLo, m.MeanHi, 0.8-Z95*0.2)
+	if math.Abs(m.Mean-0.8) > 1e-12 || math.Abs(m.MeanCI.Low-(0.8-1.959964*0.2)) > 1e-6 || m.MeanCI.High != 1 {
+		t.Errorf("math mean %.6f %+v, want 0.8 [%.6f, 1]", m.Mean, m.MeanCI, 0.8-1.959964*0.2)
 	}
 	// wild: 1/5, 2/5, 2/5; mean (1 − 2)/5 = −0.2. Residual sums: w1 has
 	// 1·1.2 + 2·0.2 = 1.6, w2 has 2·(−0.8) = −1.6; SE² = 2 · 5.12/25.
@@ -94,9 +69,8 @@ func TestTableConstructed(t *testing.T) {
 		t.Errorf("wild counts %+v", w.Share)
 	}
 	// SE = 0.64, so the interval ±1.25 is clipped to [−1, 1] on both sides.
-	se := clusteredSE(map[string][]float64{"w1": {1, 0, 0}, "w2": {-1, -1}}, -0.2, 5)
-	if math.Abs(se-0.64) > 1e-12 || math.Abs(w.Mean+0.2) > 1e-12 || w.MeanLo != -1 || w.MeanHi != 1 {
-		t.Errorf("wild mean %.6f [%.6f, %.6f], SE %.6f; want −0.2 [−1, 1], SE 0.64", w.Mean, w.MeanLo, w.MeanHi, se)
+	if math.Abs(w.Mean+0.2) > 1e-12 || w.MeanCI.Low != -1 || w.MeanCI.High != 1 {
+		t.Errorf("wild mean %.6f %+v; want −0.2 [−1, 1]", w.Mean, w.MeanCI)
 	}
 
 	all, err := Table(constructed())
@@ -153,22 +127,22 @@ func TestPlantedAndCoverage(t *testing.T) {
 }
 
 func TestTableErrors(t *testing.T) {
-	if _, err := Table(constructed(), Dim("colour")); err == nil {
-		t.Error("unknown dimension: no error")
+	cases := []struct {
+		name  string
+		dims  []Dim
+		spoil func(rs []Rating)
+	}{
+		{"unknown dimension", []Dim{"colour"}, func([]Rating) {}},
+		{"option out of range", nil, func(rs []Rating) { rs[3].Option = 3 }},
+		{"one-option scale", nil, func(rs []Rating) { rs[0].Options = 1 }},
+		{"choice outcome", nil, func(rs []Rating) { rs[0].Outcome = template.OutcomeChoice }},
+		{"planted of the wrong length", nil, func(rs []Rating) { rs[0].Planted = []float64{1} }},
 	}
-	bad := constructed()
-	bad[3].Option = 3
-	if _, err := Table(bad); err == nil {
-		t.Error("option out of range: no error")
-	}
-	bad = constructed()
-	bad[0].Options = 1
-	if _, err := Table(bad); err == nil {
-		t.Error("one-option scale: no error")
-	}
-	bad = constructed()
-	bad[0].Outcome = template.OutcomeChoice
-	if _, err := Table(bad); err == nil {
-		t.Error("choice outcome: no error")
+	for _, tc := range cases {
+		rs := constructed()
+		tc.spoil(rs)
+		if _, err := Table(rs, tc.dims...); err == nil {
+			t.Errorf("%s: no error", tc.name)
+		}
 	}
 }

@@ -10,15 +10,22 @@
 //     github.com/schollz/progressbar/v3 when w is a terminal, and otherwise
 //     (a log file, CI, a notebook's stderr) one plain line with count, rate
 //     and ETA at most every few seconds, plus a last line at Finish;
-//   - lib/plot.NotebookBars: an HTML <progress> bar in the GoNB cell output;
+//   - NotebookBars(w): an HTML <progress> bar in the GoNB cell output, one
+//     output block per bar updated in place (Writer(w) outside a notebook);
 //   - nil: nothing (Start returns a Bar that does nothing).
 //
+// Parts groups the runs of a study: one bar per part with its runs done,
+// its calls (those already stored counted apart, outside the rate), the
+// rate and the ETA, and a bar of its own only for a long run. lib/study's
+// Run draws through it, so a part of 24 short runs is one bar, not 24.
+//
 // Stats is the arithmetic every implementation shares: after Done of Total
-// items in Elapsed, the rate is Done/Elapsed items per second and the ETA
+// items in Elapsed, Skipped of them needing no work, the rate is
+// (Done−Skipped)/Elapsed items per second and the ETA
 // is (Total−Done)/rate, the mean rate so far being the estimate of the rest
 // (jobs here have items of similar cost, so the simple mean is good enough
 // and does not jump about as a moving average would).
 //
-// The package imports nothing from lib, so every package may use it (it
-// sits right after lib/repo in DESIGN.md's order).
+// The package imports nothing from lib (GoNB's gonbui draws the notebook
+// bars), so every package may use it (it sits low in DESIGN.md's order).
 package progress

@@ -38,19 +38,25 @@ type silent struct{}
 func (silent) Add(int) {}
 func (silent) Finish() {}
 
-// Stats is the state of a job: Done of Total items after Elapsed.
+// Stats is the state of a job: Done of Total items after Elapsed. Skipped
+// of the Done items needed no work (calls already stored): they count
+// towards Done but not towards the rate. Runs, when positive, is the number
+// of runs the job is made of (a part of a study), RunsDone those finished.
 type Stats struct {
 	Done, Total int
 	Elapsed     time.Duration
+	Skipped     int
+	Runs        int
+	RunsDone    int
 }
 
-// Rate returns the mean number of items per second so far (0 before any
-// time has passed).
+// Rate returns the mean number of items worked on per second so far (Done
+// less Skipped; 0 before any time has passed).
 func (s Stats) Rate() float64 {
 	if s.Elapsed <= 0 {
 		return 0
 	}
-	return float64(s.Done) / s.Elapsed.Seconds()
+	return float64(s.Done-s.Skipped) / s.Elapsed.Seconds()
 }
 
 // ETA returns the estimated time to finish at the mean rate so far; ok is
@@ -72,26 +78,46 @@ func (s Stats) Fraction() float64 {
 	return min(max(float64(s.Done)/float64(s.Total), 0), 1)
 }
 
-// String returns "37/100 (37%) 12.3/s ETA 5s".
+// String returns "37/100 (37%) 12.3/s ETA 5s"; with runs and skipped
+// items, "runs 2/8, 37/100 (37%, 20 stored) 12.3/s ETA 5s".
 func (s Stats) String() string {
 	eta := "?"
 	if d, ok := s.ETA(); ok {
 		eta = d.String()
 	}
-	return fmt.Sprintf("%d/%d (%.0f%%) %s/s ETA %s", s.Done, s.Total, 100*s.Fraction(), formatRate(s.Rate()), eta)
+	return fmt.Sprintf("%s%d/%d (%.0f%%%s) %s/s ETA %s", s.runs(), s.Done, s.Total, 100*s.Fraction(), s.stored(), formatRate(s.Rate()), eta)
 }
 
 // Summary returns the final line's text: "100/100 in 12s (8.3/s)", or
-// "stopped at 37/100 after 12s (3.1/s)" when the job ended short.
+// "stopped at 37/100 after 12s (3.1/s)" when the job ended short (with the
+// runs and stored items as in String).
 func (s Stats) Summary() string {
 	el := s.Elapsed.Round(time.Second)
 	if s.Elapsed < time.Second {
 		el = s.Elapsed.Round(time.Millisecond)
 	}
-	if s.Done >= s.Total {
-		return fmt.Sprintf("%d/%d in %s (%s/s)", s.Done, s.Total, el, formatRate(s.Rate()))
+	stored := ""
+	if s.Skipped > 0 {
+		stored = fmt.Sprintf(" (%d stored)", s.Skipped)
 	}
-	return fmt.Sprintf("stopped at %d/%d after %s (%s/s)", s.Done, s.Total, el, formatRate(s.Rate()))
+	if s.Done >= s.Total {
+		return fmt.Sprintf("%s%d/%d%s in %s (%s/s)", s.runs(), s.Done, s.Total, stored, el, formatRate(s.Rate()))
+	}
+	return fmt.Sprintf("%sstopped at %d/%d%s after %s (%s/s)", s.runs(), s.Done, s.Total, stored, el, formatRate(s.Rate()))
+}
+
+func (s Stats) runs() string {
+	if s.Runs <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("runs %d/%d, ", s.RunsDone, s.Runs)
+}
+
+func (s Stats) stored() string {
+	if s.Skipped <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d stored", s.Skipped)
 }
 
 // formatRate keeps three significant digits below one item per second
@@ -115,6 +141,9 @@ type Counter struct {
 	mu       sync.Mutex
 	total    int
 	done     int
+	skipped  int
+	runs     int
+	runsDone int
 	start    time.Time
 	last     time.Time
 	drawn    bool
@@ -139,12 +168,27 @@ func (c *Counter) now() time.Time {
 // when the total is reached, and otherwise at most once per Interval. It
 // returns false once finished.
 func (c *Counter) Add(n int) (s Stats, redraw bool) {
+	return c.update(func() { c.done += n })
+}
+
+// Skip records n more items that needed no work (done, not in the rate).
+func (c *Counter) Skip(n int) (s Stats, redraw bool) {
+	return c.update(func() { c.done += n; c.skipped += n })
+}
+
+// SetRuns sets the runs the job is made of and how many are finished.
+func (c *Counter) SetRuns(done, total int) (s Stats, redraw bool) {
+	return c.update(func() { c.runsDone, c.runs = done, total })
+}
+
+// update applies change and decides the redraw as Add documents.
+func (c *Counter) update(change func()) (s Stats, redraw bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.finished {
 		return c.statsLocked(c.last), false
 	}
-	c.done += n
+	change()
 	now := c.now()
 	if c.drawn && now.Sub(c.last) < c.Interval && c.done < c.total {
 		return c.statsLocked(now), false
@@ -167,7 +211,7 @@ func (c *Counter) Finish() (s Stats, ok bool) {
 }
 
 func (c *Counter) statsLocked(now time.Time) Stats {
-	return Stats{Done: c.done, Total: c.total, Elapsed: now.Sub(c.start)}
+	return Stats{Done: c.done, Total: c.total, Elapsed: now.Sub(c.start), Skipped: c.skipped, Runs: c.runs, RunsDone: c.runsDone}
 }
 
 // LineInterval is the least time between two lines of a Writer bar that
@@ -198,8 +242,12 @@ func newLineBar(w io.Writer, label string, total int, now func() time.Time) *lin
 	return &lineBar{w: w, label: label, c: NewCounter(total, LineInterval, now)}
 }
 
-func (b *lineBar) Add(n int) {
-	if s, redraw := b.c.Add(n); redraw {
+func (b *lineBar) Add(n int)               { b.draw(b.c.Add(n)) }
+func (b *lineBar) skip(n int)              { b.draw(b.c.Skip(n)) }
+func (b *lineBar) setRuns(done, total int) { b.draw(b.c.SetRuns(done, total)) }
+
+func (b *lineBar) draw(s Stats, redraw bool) {
+	if redraw {
 		fmt.Fprintf(b.w, "%s %s\n", b.label, s)
 	}
 }
@@ -237,6 +285,18 @@ func newTerminalBar(w io.Writer, label string, total int) *terminalBar {
 func (b *terminalBar) Add(n int) {
 	b.c.Add(n)
 	_ = b.pb.Add(n)
+}
+
+// skip advances the bar over items that needed no work; the summary line
+// counts them apart.
+func (b *terminalBar) skip(n int) {
+	b.c.Skip(n)
+	_ = b.pb.Add(n)
+}
+
+func (b *terminalBar) setRuns(done, total int) {
+	b.c.SetRuns(done, total)
+	b.pb.Describe(fmt.Sprintf("%s (runs %d/%d)", b.label, done, total))
 }
 
 func (b *terminalBar) Finish() {

@@ -17,16 +17,21 @@ func TestStats(t *testing.T) {
 		str     string
 		summary string
 	}{
-		{"a quarter in 10 s", Stats{25, 100, 10 * time.Second}, 2.5, 30 * time.Second, true,
+		{"a quarter in 10 s", Stats{Done: 25, Total: 100, Elapsed: 10 * time.Second}, 2.5, 30 * time.Second, true,
 			"25/100 (25%) 2.5/s ETA 30s", "stopped at 25/100 after 10s (2.5/s)"},
-		{"done", Stats{100, 100, 8 * time.Second}, 12.5, 0, true,
+		{"done", Stats{Done: 100, Total: 100, Elapsed: 8 * time.Second}, 12.5, 0, true,
 			"100/100 (100%) 12.5/s ETA 0s", "100/100 in 8s (12.5/s)"},
-		{"nothing yet", Stats{0, 40, 3 * time.Second}, 0, 0, false,
+		{"nothing yet", Stats{Done: 0, Total: 40, Elapsed: 3 * time.Second}, 0, 0, false,
 			"0/40 (0%) 0.0/s ETA ?", "stopped at 0/40 after 3s (0.0/s)"},
-		{"no time", Stats{0, 40, 0}, 0, 0, false, "0/40 (0%) 0.0/s ETA ?", "stopped at 0/40 after 0s (0.0/s)"},
+		{"no time", Stats{Done: 0, Total: 40, Elapsed: 0}, 0, 0, false, "0/40 (0%) 0.0/s ETA ?", "stopped at 0/40 after 0s (0.0/s)"},
 		// 3 items in 7 min: 1 item per 140 s, 7 left -> 980 s.
-		{"slow", Stats{3, 10, 7 * time.Minute}, 3.0 / 420, 980 * time.Second, true,
+		{"slow", Stats{Done: 3, Total: 10, Elapsed: 7 * time.Minute}, 3.0 / 420, 980 * time.Second, true,
 			"3/10 (30%) 0.00714/s ETA 16m20s", "stopped at 3/10 after 7m0s (0.00714/s)"},
+		// 40 of the 60 done were stored: 20 made in 10 s, 40 left -> 20 s.
+		{"stored items and runs", Stats{Done: 60, Total: 100, Elapsed: 10 * time.Second, Skipped: 40, Runs: 8, RunsDone: 3}, 2, 20 * time.Second, true,
+			"runs 3/8, 60/100 (60%, 40 stored) 2.0/s ETA 20s", "runs 3/8, stopped at 60/100 (40 stored) after 10s (2.0/s)"},
+		{"all stored", Stats{Done: 50, Total: 50, Elapsed: time.Second, Skipped: 50}, 0, 0, false,
+			"50/50 (100%, 50 stored) 0.0/s ETA ?", "50/50 (50 stored) in 1s (0.0/s)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

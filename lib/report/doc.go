@@ -38,8 +38,7 @@
 // # Numbers
 //
 // F formats with a fixed number of decimals, Pct a fraction as a
-// percentage, PlusMinus a mean with its standard error, and MeanSE computes
-// the mean and the standard error of the mean, s/√n with the n−1 sample
-// standard deviation. Non-finite values print as "–" (NaN), "∞" and "-∞", so
+// percentage, PlusMinus a mean with its standard error, and MeanPM the mean
+// ± standard error of a sample (lib/stats.MeanSE). Non-finite values print as "–" (NaN), "∞" and "-∞", so
 // a table never shows Go's "NaN" or "+Inf".
 package report

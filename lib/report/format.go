@@ -4,7 +4,7 @@ import (
 	"math"
 	"strconv"
 
-	"gonum.org/v1/gonum/stat"
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // F formats x with digits decimals (digits < 0 means 0). NaN prints as
@@ -43,23 +43,9 @@ func PlusMinus(mean, se float64, digits int) string {
 	return F(mean, digits) + " ± " + F(se, digits)
 }
 
-// MeanSE returns the mean of xs and the standard error of the mean,
-// s/√n with s the sample standard deviation (n−1 in the denominator). With
-// fewer than two values the standard error is NaN; with none, both are NaN.
-func MeanSE(xs []float64) (mean, se float64) {
-	switch len(xs) {
-	case 0:
-		return math.NaN(), math.NaN()
-	case 1:
-		return xs[0], math.NaN()
-	}
-	mean, sd := stat.MeanStdDev(xs, nil)
-	return mean, sd / math.Sqrt(float64(len(xs)))
-}
-
-// MeanPM formats the mean ± standard error of xs (see MeanSE) followed by
+// MeanPM formats the mean ± standard error of xs (stats.MeanSE) followed by
 // the number of values: "0.62 ± 0.03 (n = 5)".
 func MeanPM(xs []float64, digits int) string {
-	m, se := MeanSE(xs)
+	m, se := stats.MeanSE(xs)
 	return PlusMinus(m, se, digits) + " (n = " + strconv.Itoa(len(xs)) + ")"
 }

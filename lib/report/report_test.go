@@ -54,36 +54,13 @@ func TestPctPlusMinus(t *testing.T) {
 	}
 }
 
-func TestMeanSE(t *testing.T) {
-	// Hand derivation for {1, 2, 3, 4}: mean 2.5; sample variance
-	// ((1.5² + 0.5²)·2)/3 = 5/3; se = sqrt(5/3)/2 = 0.6454972...
-	cases := []struct {
-		name     string
-		xs       []float64
-		mean, se float64 // NaN means NaN expected
-	}{
-		{"four values", []float64{1, 2, 3, 4}, 2.5, math.Sqrt(5.0/3) / 2},
-		{"constant", []float64{7, 7, 7}, 7, 0},
-		{"one value", []float64{3}, 3, math.NaN()},
-		{"none", nil, math.NaN(), math.NaN()},
-	}
-	const tol = 1e-12
-	same := func(a, b float64) bool {
-		if math.IsNaN(b) {
-			return math.IsNaN(a)
-		}
-		return math.Abs(a-b) <= tol
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			m, se := MeanSE(tc.xs)
-			if !same(m, tc.mean) || !same(se, tc.se) {
-				t.Fatalf("MeanSE = %v, %v; want %v, %v", m, se, tc.mean, tc.se)
-			}
-		})
-	}
+func TestMeanPM(t *testing.T) {
+	// {1, 2, 3, 4}: mean 2.5, se = sqrt(5/3)/2 = 0.645 (stats.MeanSE).
 	if got, want := MeanPM([]float64{1, 2, 3, 4}, 2), "2.50 ± 0.65 (n = 4)"; got != want {
 		t.Errorf("MeanPM = %q, want %q", got, want)
+	}
+	if got, want := MeanPM([]float64{3}, 1), "3.0 ± – (n = 1)"; got != want {
+		t.Errorf("MeanPM of one value = %q, want %q", got, want)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 
 	"gonum.org/v1/gonum/stat"
 )
@@ -42,7 +41,9 @@ func (o BootstrapOptions) Rand() *rand.Rand { return rand.New(rand.NewPCG(o.Seed
 // Replicates times; for each replicate it calls statistic with the drawn
 // unit indices (repeats allowed) and collects the value. Replicates whose
 // statistic is NaN are skipped (and counted in Skipped): a resample can lose
-// all variation. The interval is the percentile interval of the rest.
+// all variation. The interval is the percentile interval of the rest (NaN
+// when every replicate was skipped). draw is one slice reused between
+// calls: a statistic that keeps it must copy it.
 func Bootstrap(n int, o *BootstrapOptions, statistic func(draw []int) float64) (BootstrapResult, error) {
 	opt := o.WithDefaults()
 	if n < 2 {
@@ -81,47 +82,4 @@ type BootstrapResult struct {
 	SE         float64
 	Replicates []float64
 	Skipped    int
-}
-
-// Pearson returns the Pearson correlation of x and y. It returns an error
-// for slices of unequal length or shorter than 2; NaN when one is constant.
-func Pearson(x, y []float64) (float64, error) {
-	if len(x) != len(y) {
-		return math.NaN(), fmt.Errorf("stats: pearson: lengths %d and %d differ", len(x), len(y))
-	}
-	if len(x) < 2 {
-		return math.NaN(), fmt.Errorf("stats: pearson: need at least 2 values, have %d", len(x))
-	}
-	return stat.Correlation(x, y, nil), nil
-}
-
-// Spearman returns the Spearman rank correlation of x and y: the Pearson
-// correlation of their ranks, ties given their average rank.
-func Spearman(x, y []float64) (float64, error) {
-	if len(x) != len(y) {
-		return math.NaN(), fmt.Errorf("stats: spearman: lengths %d and %d differ", len(x), len(y))
-	}
-	return Pearson(Ranks(x), Ranks(y))
-}
-
-// Ranks returns the 1-based ranks of x, ties sharing their average rank.
-func Ranks(x []float64) []float64 {
-	idx := make([]int, len(x))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
-	r := make([]float64, len(x))
-	for a := 0; a < len(idx); {
-		b := a
-		for b+1 < len(idx) && x[idx[b+1]] == x[idx[a]] {
-			b++
-		}
-		avg := float64(a+b)/2 + 1
-		for k := a; k <= b; k++ {
-			r[idx[k]] = avg
-		}
-		a = b + 1
-	}
-	return r
 }

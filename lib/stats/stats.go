@@ -9,6 +9,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/stat"
@@ -64,7 +65,9 @@ func MeanSE(xs []float64) (mean, se float64) {
 // into clusters (tasks, pairs): the cluster-robust (sandwich) form with the
 // G/(G−1) small-sample factor, SE² = G/(G−1) · Σ_g (Σ_{i∈g} (x_i − mean))² / n².
 // cluster[i] names x[i]'s cluster. It returns the mean and NaN for the SE
-// below two clusters; an error when the lengths differ.
+// below two clusters; an error when the lengths differ. Clusters are summed
+// in the order they first appear, so the result is the same on every call
+// (not subject to map order in the last bits).
 func ClusteredSE(xs []float64, cluster []string) (mean, se float64, err error) {
 	if len(xs) != len(cluster) {
 		return math.NaN(), math.NaN(), fmt.Errorf("stats: clustered SE: %d values and %d cluster labels", len(xs), len(cluster))
@@ -73,9 +76,16 @@ func ClusteredSE(xs []float64, cluster []string) (mean, se float64, err error) {
 		return math.NaN(), math.NaN(), nil
 	}
 	mean = stat.Mean(xs, nil)
-	sums := map[string]float64{}
+	index := map[string]int{}
+	var sums []float64
 	for i, x := range xs {
-		sums[cluster[i]] += x - mean
+		k, ok := index[cluster[i]]
+		if !ok {
+			k = len(sums)
+			index[cluster[i]] = k
+			sums = append(sums, 0)
+		}
+		sums[k] += x - mean
 	}
 	g := float64(len(sums))
 	if g < 2 {
@@ -90,9 +100,12 @@ func ClusteredSE(xs []float64, cluster []string) (mean, se float64, err error) {
 }
 
 // Percentile returns the (1−level)/2 and (1+level)/2 empirical quantiles of
-// x (x is not modified). It is NaN for no values.
+// x (x is not modified): the empirical (inverted-CDF) quantile, the
+// smallest value whose share of values at or below it reaches the
+// probability (numpy's method="inverted_cdf"). A level outside (0, 1) means
+// 0.95. It is NaN for no values and for values holding a NaN.
 func Percentile(x []float64, level float64) Interval {
-	if len(x) == 0 {
+	if len(x) == 0 || slices.ContainsFunc(x, math.IsNaN) {
 		return NaNInterval()
 	}
 	if level <= 0 || level >= 1 {
@@ -104,10 +117,10 @@ func Percentile(x []float64, level float64) Interval {
 	return Interval{stat.Quantile(q, stat.Empirical, s, nil), stat.Quantile(1-q, stat.Empirical, s, nil)}
 }
 
-// Wilson returns the share x/n and its Wilson score 95% interval; all are
-// NaN when n is 0.
+// Wilson returns the share x/n and its Wilson score 95% interval (Wilson,
+// 1927), clipped to [0, 1]; all are NaN when n is 0 or x is outside 0..n.
 func Wilson(x, n int) (p float64, iv Interval) {
-	if n <= 0 {
+	if n <= 0 || x < 0 || x > n {
 		return math.NaN(), NaNInterval()
 	}
 	nf := float64(n)

@@ -6,12 +6,12 @@
 // learner, activations through lib/activations), and the planted truth of a
 // synthetic study (truth.json).
 //
-// A notebook runs or resumes a whole study with one call:
-//
-//	res, err := study.Run(ctx, dir, study.Options{Progress: os.Stderr})
-//
-// and reads back what it needs with CurrentRuns, PartRuns, LoadTruth and
-// LoadTruths. A part may name its own model (a model key on the part), so
+// A notebook runs or resumes a whole study with one call, Run (see
+// ExampleRun), with one progress bar per part (Options.Progress,
+// progress.NotebookBars in a notebook), and reads back what it needs with
+// CurrentRuns, PartRuns, LoadTruth and LoadTruths; Result.Totals counts
+// the calls, and Frame lays every record out as a gota DataFrame, one row
+// per call, for exploration. A part may name its own model (a model key on the part), so
 // one study compares models side by side; each model gets its own engine,
 // completion cache and, for synth, truth file.
 //

@@ -7,11 +7,16 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/go-gota/gota/dataframe"
+
+	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/study"
 )
 
-// Run measures (or resumes) every part of a study with one call; a second
-// call finds every record stored and makes no model call.
+// Run measures (or resumes) every part of a study with one call, drawing
+// one progress bar per part (here on stderr; progress.NotebookBars in a
+// notebook); a second call finds every record stored and makes no model
+// call. Frame gives every record as a gota DataFrame to explore.
 func ExampleRun() {
 	dir, err := os.MkdirTemp("", "study-example")
 	if err != nil {
@@ -35,24 +40,26 @@ parts:
 		log.Fatal(err)
 	}
 	for pass := 1; pass <= 2; pass++ {
-		res, err := study.Run(context.Background(), dir, study.Options{})
+		res, err := study.Run(context.Background(), dir, study.Options{Progress: progress.Writer(os.Stderr)})
 		if err != nil {
 			log.Fatal(err)
 		}
-		calls, made := 0, 0
-		for _, s := range res.Summaries {
-			calls += s.Total
-			made += s.Done
-		}
-		fmt.Printf("pass %d: %d runs, %d calls, %d made now\n", pass, len(res.Summaries), calls, made)
+		fmt.Printf("pass %d: %s\n", pass, res.Totals())
 	}
+	df, err := study.Frame(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	firstWon := df.GroupBy("model").Aggregation([]dataframe.AggregationType{dataframe.Aggregation_COUNT}, []string{"first_won"})
+	fmt.Println("records:", df.Nrow(), "of model", firstWon.Col("model").Records())
 	truth, err := study.LoadTruth(dir)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("planted utilities:", len(truth.Mu))
 	// Output:
-	// pass 1: 2 runs, 264 calls, 264 made now
-	// pass 2: 2 runs, 264 calls, 0 made now
+	// pass 1: 2 runs: 264 calls, 264 done now, 0 cached, 0 failed
+	// pass 2: 2 runs: 264 calls, 0 done now, 264 cached, 0 failed
+	// records: 264 of model [synth:7]
 	// planted utilities: 240
 }

@@ -26,8 +26,8 @@ type Options struct {
 	// that is not a part of the study is an error.
 	Parts []string
 	// Progress starts progress bars (progress.Writer(os.Stderr),
-	// plot.NotebookBars(os.Stderr)); nil is silent. Log receives one line
-	// per run.
+	// progress.NotebookBars(os.Stderr)); Run shows one bar per part (see
+	// progress.Parts); nil is silent. Log receives one line per run.
 	Progress progress.Bars
 	Log      io.Writer
 	// Concurrency overrides the study's.
@@ -260,12 +260,19 @@ func run(ctx context.Context, dir string, opts Options, readOnly bool) (*Result,
 	if opts.Log != nil && res.StaleRuns > 0 {
 		fmt.Fprintf(opts.Log, "%d stored records in %d runs were measured on other task prompts or templates (edited since, or stored before inputs were hashed); they stay on disk and are not reused\n", res.StaleRecords, res.StaleRuns)
 	}
+	bars := progress.NewParts(opts.Progress) // one bar per part, not per run
+	for _, cfg := range cfgs {
+		bars.Plan(cfg.Part, int(cfg.Calls()))
+	}
+	defer bars.Finish()
 	for _, cfg := range cfgs {
 		eng, err := env.EngineFor(cfg.Model)
 		if err != nil {
 			return res, err
 		}
+		eng.Progress = bars.Run(cfg.Part, int(cfg.Calls()))
 		sum, err := eng.Run(ctx, env.RunsDir(), cfg)
+		bars.RunDone(cfg.Part, sum.Cached)
 		if err != nil && sum.Cached+sum.Done == 0 && !errors.Is(err, context.Canceled) {
 			// Nothing of this run was read or made: no summary to show.
 			return res, err

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // Query asks for one comparison of tasks I and J (I < J); the caller picks
@@ -197,7 +199,7 @@ func (p *PercentileStrategy) Next(s *State) ([]Query, error) {
 		return nil, nil
 	}
 	if p.StopSpearman > 0 && s.Fit != nil && s.PrevFit != nil {
-		if r, err := Spearman(s.Fit.Mu, s.PrevFit.Mu); err == nil && r >= p.StopSpearman {
+		if r, err := stats.Spearman(s.Fit.Mu, s.PrevFit.Mu); err == nil && r >= p.StopSpearman {
 			return nil, nil
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // TestInfoGainMatchesFullMLE is the active-learning bar: on a dense
@@ -155,7 +157,7 @@ func TestActiveRunLive(t *testing.T) {
 	if n := len(run.Data().Pairs()); n != 100 {
 		t.Errorf("pairs = %d, want 100", n)
 	}
-	if sp, _ := Spearman(u.Mu, st.Truth.Mu); sp < 0.8 {
+	if sp, _ := stats.Spearman(u.Mu, st.Truth.Mu); sp < 0.8 {
 		t.Errorf("spearman %.3f, want ≥ 0.8", sp)
 	}
 	if _, err := NewActiveRun(1, &RandomStrategy{}, nil); err == nil {

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // DefaultSettingName names the default fit (nil FitOptions) among
@@ -63,7 +64,7 @@ func RankAgreement(runs []*measure.Run, settings []Setting) (*Agreement, error) 
 		}
 		for i := range mus {
 			for j := range mus {
-				rho, err := Spearman(mus[i], mus[j])
+				rho, err := stats.Spearman(mus[i], mus[j])
 				if err != nil {
 					return nil, fmt.Errorf("utility: rank agreement: run %s: %w", run.File.ID, err)
 				}

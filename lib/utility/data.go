@@ -98,7 +98,7 @@ func (d *Data) Get(a, b int) (Pair, bool) {
 // that b won. Both presentation orders pool into the same pair. Counts may
 // be fractional: Add(a, b, 0.5, 0.5) is a tie, Add(a, b, p, 1-p) a soft
 // label. It returns an error for an index out of range, a == b, or a
-// negative or non-finite count.
+// negative, non-finite or larger than MaxComparisons count.
 func (d *Data) Add(a, b int, winsA, winsB float64) error {
 	if a < 0 || a >= d.n || b < 0 || b >= d.n {
 		return fmt.Errorf("utility: pair (%d, %d): task index out of range [0, %d)", a, b, d.n)
@@ -108,6 +108,9 @@ func (d *Data) Add(a, b int, winsA, winsB float64) error {
 	}
 	if !(winsA >= 0) || !(winsB >= 0) || math.IsInf(winsA, 0) || math.IsInf(winsB, 0) {
 		return fmt.Errorf("utility: pair (%d, %d): wins %v, %v must be finite and non-negative", a, b, winsA, winsB)
+	}
+	if winsA > MaxComparisons || winsB > MaxComparisons {
+		return fmt.Errorf("utility: pair (%d, %d): wins %v, %v above MaxComparisons (%g): counts of comparisons, not weights of any size", a, b, winsA, winsB, float64(MaxComparisons))
 	}
 	if a > b {
 		a, b = b, a

@@ -41,7 +41,7 @@
 // # Evaluation and active learning
 //
 // Evaluate scores any Predictor on held-out comparisons (accuracy,
-// log-loss); Spearman and Pearson compare μ with planted utilities.
+// log-loss); lib/stats.Spearman and Pearson compare μ with planted utilities.
 // Simulate draws studies with planted truth. A Strategy proposes the next
 // batch of pairs from the current data and fit: PaperStrategy (the Utility
 // Engineering paper's percentile rule with pseudo-labels),

@@ -1,11 +1,7 @@
 package utility
 
 import (
-	"fmt"
 	"math"
-	"sort"
-
-	"gonum.org/v1/gonum/stat"
 )
 
 // Metrics summarises how well a model predicts a set of comparisons.
@@ -70,49 +66,6 @@ func Evaluate(m Predictor, test *Data) Metrics {
 	if r.Comparisons > 0 {
 		r.Accuracy = correct / r.Comparisons
 		r.LogLoss = loss / r.Comparisons
-	}
-	return r
-}
-
-// Pearson returns the Pearson correlation of x and y. It returns an error
-// for slices of unequal length or shorter than 2.
-func Pearson(x, y []float64) (float64, error) {
-	if len(x) != len(y) {
-		return math.NaN(), fmt.Errorf("utility: pearson: lengths %d and %d differ", len(x), len(y))
-	}
-	if len(x) < 2 {
-		return math.NaN(), fmt.Errorf("utility: pearson: need at least 2 values, have %d", len(x))
-	}
-	return stat.Correlation(x, y, nil), nil
-}
-
-// Spearman returns the Spearman rank correlation of x and y: the Pearson
-// correlation of their ranks, ties given their average rank.
-func Spearman(x, y []float64) (float64, error) {
-	if len(x) != len(y) {
-		return math.NaN(), fmt.Errorf("utility: spearman: lengths %d and %d differ", len(x), len(y))
-	}
-	return Pearson(Ranks(x), Ranks(y))
-}
-
-// Ranks returns the 1-based ranks of x, ties sharing their average rank.
-func Ranks(x []float64) []float64 {
-	idx := make([]int, len(x))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
-	r := make([]float64, len(x))
-	for a := 0; a < len(idx); {
-		b := a
-		for b+1 < len(idx) && x[idx[b+1]] == x[idx[a]] {
-			b++
-		}
-		avg := float64(a+b)/2 + 1
-		for k := a; k <= b; k++ {
-			r[idx[k]] = avg
-		}
-		a = b + 1
 	}
 	return r
 }

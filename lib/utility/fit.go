@@ -168,6 +168,14 @@ func (u *Utilities) Z(i, j int) float64 {
 // ErrNoComparisons is returned by Fit for data without comparisons.
 var ErrNoComparisons = errors.New("utility: no comparisons to fit")
 
+// MaxComparisons bounds the total weight of the comparisons Fit accepts
+// (and each count Data.Add accepts): 2⁵³, the largest count a float64 holds
+// exactly. Weights are counts of comparisons (or soft labels summing to
+// them), and no study makes that many; far larger weights (1e200) overflow
+// the optimiser's products of gradients, and the fit would run for minutes
+// on Inf and NaN instead of failing.
+const MaxComparisons = 1 << 53
+
 // Fit estimates Thurstonian utilities from d by maximum penalised
 // likelihood: it minimises
 //
@@ -186,6 +194,9 @@ func Fit(d *Data, opts *FitOptions) (*Utilities, error) {
 	}
 	if d == nil || len(d.pairs) == 0 || d.Comparisons() == 0 {
 		return nil, ErrNoComparisons
+	}
+	if c := d.Comparisons(); !(c <= MaxComparisons) {
+		return nil, fmt.Errorf("utility: fit: total comparison weight %g above MaxComparisons (%g)", c, float64(MaxComparisons))
 	}
 	p := newProblem(d, &o)
 	x := p.start()

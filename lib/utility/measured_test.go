@@ -4,35 +4,18 @@ import (
 	"context"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
-	"github.com/prefscope/prefscope/lib/task"
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
+// engineFor is the respondent with seed 4 over the default tasks, its
+// engine and every sixth task id (40 tasks).
 func engineFor(t *testing.T) (*measure.Engine, *synth.Model, *template.Catalog, []string) {
-	t.Helper()
-	tasks, err := task.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := template.DefaultCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := synth.New(synth.Options{Seed: 4, Tasks: tasks, Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]task.Task{}
-	var ids []string
-	for i, tk := range tasks {
-		byID[tk.ID] = tk
-		if i%6 == 0 {
-			ids = append(ids, tk.ID)
-		}
-	}
-	return &measure.Engine{Model: m, Catalog: cat, Tasks: byID, Concurrency: 4}, m, cat, ids
+	f := synthtest.New(t, 4)
+	return f.Engine(4), f.Model, f.Catalog, f.IDs(6)
 }
 
 // TestFitRunRecoversPlantedUtilities measures a dense simulated run through
@@ -44,15 +27,8 @@ func TestFitRunRecoversPlantedUtilities(t *testing.T) {
 	eng, m, cat, ids := engineFor(t)
 	tp := cat.Generate(template.PreRevealed, "")[0]
 	tp.Fields.TaskOrder = template.OrderRandom
-	cfg := measure.RunConfig{Part: "dense", Template: tp, Tasks: ids, Pairs: allPairs(ids), Samples: 4, Temperature: 1, Seed: 9}
-	sum, err := eng.Run(context.Background(), t.TempDir(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := measure.ReadRun(sum.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := measure.RunConfig{Part: "dense", Template: tp, Tasks: ids, Pairs: synthtest.AllPairs(ids), Samples: 4, Temperature: 1, Seed: 9}
+	run := synthtest.Measure(t, eng, t.TempDir(), cfg)
 	u, counts, err := FitRun(run, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +41,7 @@ func TestFitRunRecoversPlantedUtilities(t *testing.T) {
 	for i, id := range u.IDs {
 		planted[i] = m.Truth().Utility(id, ctx)
 	}
-	rho, err := Spearman(u.Mu, planted)
+	rho, err := stats.Spearman(u.Mu, planted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,15 +116,4 @@ func TestWriteRunFitRoundTrip(t *testing.T) {
 	if !(got["a"] > got["b"] && got["b"] > got["c"]) {
 		t.Errorf("utilities %v do not follow the wins", got)
 	}
-}
-
-// allPairs is every pair of ids in canonical order.
-func allPairs(ids []string) [][2]string {
-	var out [][2]string
-	for i := range ids {
-		for j := i + 1; j < len(ids); j++ {
-			out = append(out, [2]string{ids[i], ids[j]})
-		}
-	}
-	return out
 }

@@ -7,10 +7,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
-	"github.com/prefscope/prefscope/lib/task"
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -26,14 +27,9 @@ func TestStandardize(t *testing.T) {
 }
 
 func TestPlantedUtilities(t *testing.T) {
-	tasks, _ := task.Default()
-	cat, _ := template.DefaultCatalog()
-	m, err := synth.New(synth.Options{Seed: 7, Tasks: tasks, Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth := m.Truth()
-	ids := []string{tasks[0].ID, tasks[1].ID, tasks[2].ID}
+	f := synthtest.New(t, 7)
+	truth, cat := f.Truth(), f.Catalog
+	ids := []string{f.Tasks[0].ID, f.Tasks[1].ID, f.Tasks[2].ID}
 	// Two runs in contexts differing in language: the planted utilities
 	// must follow the respondent's context, not only its μ.
 	tpls := cat.Generate(template.PreRevealed, "")
@@ -87,9 +83,8 @@ func TestWinCounts(t *testing.T) {
 // tasks like the planted μ (about 0.8 with 3000 calls over 240 tasks; 0.6
 // leaves room).
 func TestAskRandomPairs(t *testing.T) {
-	tasks, _ := task.Default()
-	cat, _ := template.DefaultCatalog()
-	m, _ := synth.New(synth.Options{Seed: 2026, Tasks: tasks, Catalog: cat})
+	f := synthtest.New(t, 2026)
+	m, cat, tasks := f.Model, f.Catalog, f.Tasks
 	tpl := cat.Generate(template.PreRevealed, "")[0]
 	d, outcomes, err := AskRandomPairs(context.Background(), m, cat, tpl, tasks, 3000, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
@@ -109,7 +104,7 @@ func TestAskRandomPairs(t *testing.T) {
 			rate, mu = append(rate, wins[i]/n[i]), append(mu, m.Truth().Mu[tk.ID])
 		}
 	}
-	if rho, _ := Spearman(rate, mu); rho < 0.6 {
+	if rho, _ := stats.Spearman(rate, mu); rho < 0.6 {
 		t.Errorf("win rate vs planted μ: Spearman %.3f over %d tasks, want ≥ 0.6", rho, len(rate))
 	}
 	if _, _, err := AskRandomPairs(context.Background(), failing{}, cat, tpl, tasks, 10, rand.New(rand.NewPCG(1, 2))); !errors.Is(err, errDown) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // ActiveOptions configures an ActiveRun or a Replay.
@@ -188,7 +190,7 @@ func Replay(n int, samples []Comparison, test *Data, truth []float64, s Strategy
 		pt := CurvePoint{Batch: batch, Pairs: len(d.Pairs()), Comparisons: d.Comparisons(),
 			Heldout: Evaluate(u, test), Spearman: math.NaN()}
 		if truth != nil {
-			pt.Spearman, _ = Spearman(u.Mu, truth)
+			pt.Spearman, _ = stats.Spearman(u.Mu, truth)
 		}
 		return pt
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // SimOptions describes a simulated study with planted Thurstonian utilities.
@@ -137,7 +139,7 @@ type Score struct {
 // ScoreFit evaluates u on s.Test and against s.Truth.
 func ScoreFit(u *Utilities, s *Simulation) Score {
 	sc := Score{Metrics: Evaluate(u, s.Test)}
-	sc.Spearman, _ = Spearman(u.Mu, s.Truth.Mu)
-	sc.Pearson, _ = Pearson(u.Mu, s.Truth.Mu)
+	sc.Spearman, _ = stats.Spearman(u.Mu, s.Truth.Mu)
+	sc.Pearson, _ = stats.Pearson(u.Mu, s.Truth.Mu)
 	return sc
 }

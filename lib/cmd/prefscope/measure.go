@@ -70,19 +70,13 @@ func measureStudy(ctx context.Context, dir string, opts study.Options, stdout, s
 			return errors.Join(err, rerr)
 		}
 		measure.WriteParseRates(stdout, rates)
-		total, cached, done, failed := 0, 0, 0, 0
-		for _, s := range res.Summaries {
-			total += s.Total
-			cached += s.Cached
-			done += s.Done
-			failed += s.Failed
-		}
-		fmt.Fprintf(stdout, "\n%d runs: %d calls, %d done now, %d cached, %d failed; runs in %s\n", len(res.Summaries), total, done, cached, failed, filepath.Join(dir, "runs"))
+		tot := res.Totals()
+		fmt.Fprintf(stdout, "\n%s; runs in %s\n", tot, filepath.Join(dir, "runs"))
 		if res.StaleRecords > 0 {
 			fmt.Fprintf(stdout, "%d stored records (%d runs) no longer match the study's task prompts or templates and were not reused\n", res.StaleRecords, res.StaleRuns)
 		}
-		if failed > 0 && err == nil {
-			err = fmt.Errorf("%d calls failed after retries (see errors.jsonl in each run; re-run to retry them)", failed)
+		if tot.Failed > 0 && err == nil {
+			err = fmt.Errorf("%d calls failed after retries (see errors.jsonl in each run; re-run to retry them)", tot.Failed)
 		}
 	}
 	return err
