@@ -163,3 +163,25 @@ func ReadDirection(path string) (*Direction, error) {
 	}
 	return d, nil
 }
+
+// FitDirection cross-validates a ridge probe on ds, fits it at the best
+// alpha and returns its direction with Alpha, CVR2 (mean fold R² at that
+// alpha) and MeanNorm filled in; meta gives Study, Layer, Position and
+// Target. The direction points towards higher targets, so steering along
+// it with a positive multiplier should raise them. Standardize is refused:
+// its weights live in standardised units, not in activation space.
+func FitDirection(ds *Dataset, opt *Options, meta Direction) (*Direction, error) {
+	if opt != nil && opt.Standardize {
+		return nil, errors.New("probe: direction: fit without Standardize, so that the weights are a direction in activation space")
+	}
+	sw, err := CrossValidate(ds, opt)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Fit(ds, sw.BestAlpha(), opt)
+	if err != nil {
+		return nil, err
+	}
+	meta.Alpha, meta.CVR2, meta.MeanNorm = sw.BestAlpha(), sw.MeanR2()[sw.Best], MeanNorm(ds)
+	return NewDirection(p.W, meta)
+}

@@ -49,9 +49,10 @@
 // Minus task down (P(first) moves); the other modes shift every task shown,
 // so a pairwise choice stays put and a rating moves. Past L, whatever the
 // direction, an answer is incoherent (an unparseable string of words) with
-// probability IncoherenceMax·(1 − exp(−(|m| − L)/L)). Multiplier 0 and
-// orthogonal directions within L leave every answer identical to the
-// unsteered one. The three parameters are in truth.json under "params";
+// probability IncoherenceMax·(1 − exp(−(|m| − L)/L)). Multiplier 0 leaves
+// every answer identical to the unsteered one; any other steering is hashed
+// into the request's random stream, so a steered answer is a fresh draw
+// (an orthogonal direction answers with the unsteered probabilities). The three parameters are in truth.json under "params";
 // Truth.SteeredChoiceProb and Truth.SteeredRatingProbs give the planted
 // answer probabilities.
 //

@@ -1,7 +1,9 @@
 package synth
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -98,9 +100,7 @@ func (m *Model) steerOf(req model.Request, p template.Perception) (steer, error)
 	return s, nil
 }
 
-// steerRNG is the draw of incoherence, separate from the answer's stream so
-// that a coherent steered answer uses the same random numbers as the
-// unsteered one (the shift then shows with little noise).
+// steerRNG is the draw of incoherence, separate from the answer's stream.
 func (m *Model) steerRNG(req model.Request) *rand.Rand {
 	r := m.requestRNG(req)
 	s := r.Uint64() ^ 0x5bd1e9955bd1e995
@@ -141,4 +141,26 @@ func (t *Truth) SteeredChoiceProb(a, b string, c Context, temp, shiftA, shiftB f
 func (t *Truth) SteeredRatingProbs(taskID string, c Context, framing, scale string, k int, temp, shift float64) []float64 {
 	mean := t.ratingMean(taskID, c, framing, scale) + t.Params.RatingSlope*shift/t.MuSD
 	return optionProbs(mean, k, temp)
+}
+
+// hashSteering folds a steered request's settings into its random stream,
+// so that each direction and multiplier draws its answers independently of
+// the unsteered ones (as separate samples would); multiplier 0 adds
+// nothing, so an unsteered request and one steered by 0 answer alike.
+func hashSteering(h hash.Hash64, s *model.Steering) {
+	if s == nil || s.Multiplier == 0 {
+		return
+	}
+	var b [8]byte
+	h.Write([]byte(s.DirectionID))
+	h.Write([]byte{0})
+	h.Write([]byte(s.Mode))
+	binary.LittleEndian.PutUint64(b[:], math.Float64bits(s.Multiplier))
+	h.Write(b[:])
+	binary.LittleEndian.PutUint64(b[:], uint64(s.Layer))
+	h.Write(b[:])
+	for _, x := range s.Direction {
+		binary.LittleEndian.PutUint32(b[:4], math.Float32bits(x))
+		h.Write(b[:4])
+	}
 }

@@ -76,9 +76,10 @@ func winRate(t *testing.T, m *Model, p template.Prompt, st *model.Steering, n in
 }
 
 // Differential steering along the planted direction moves the first task's
-// win rate to the planted SteeredChoiceProb; multiplier 0 and an orthogonal
-// direction leave every answer exactly as it was; past the coherence limit
-// the parse rate falls to the planted incoherence.
+// win rate to the planted SteeredChoiceProb; multiplier 0 leaves every
+// answer exactly as it was and an orthogonal direction leaves the win rate
+// at the unsteered probability; past the coherence limit the parse rate
+// falls to the planted incoherence.
 func TestSteeringRespondsCausally(t *testing.T) {
 	m, tasks, cat := newModel(t, 3)
 	tr := m.Truth()
@@ -92,13 +93,15 @@ func TestSteeringRespondsCausally(t *testing.T) {
 	for s := 0; s < 200; s++ {
 		req := model.Request{Messages: p.Messages, Temperature: 1, Seed: int64(s)}
 		base, _ := m.Chat(context.Background(), req)
-		for _, st := range []*model.Steering{steerAt(planted, 0), steerAt(orthogonal(tr.Direction[layer]), 0.04)} {
-			req.Steering = st
-			got, err := m.Chat(context.Background(), req)
-			if err != nil || got.Text != base.Text {
-				t.Fatalf("seed %d, steering %+v: reply %q (err %v), want the unsteered %q", s, st, got.Text, err, base.Text)
-			}
+		req.Steering = steerAt(planted, 0)
+		got, err := m.Chat(context.Background(), req)
+		if err != nil || got.Text != base.Text {
+			t.Fatalf("seed %d, multiplier 0: reply %q (err %v), want the unsteered %q", s, got.Text, err, base.Text)
 		}
+	}
+	unsteered := tr.SteeredChoiceProb("alpaca_010", "alpaca_011", c, 1, 0, 0)
+	if win, parsed := winRate(t, m, p, steerAt(orthogonal(tr.Direction[layer]), 0.04), n); math.Abs(win-unsteered) > 4*math.Sqrt(unsteered*(1-unsteered)/(parsed*n)) {
+		t.Errorf("orthogonal direction: win rate %.3f, unsteered planted %.3f", win, unsteered)
 	}
 	for _, mult := range []float64{-0.03, 0.03} {
 		win, parsed := winRate(t, m, p, steerAt(planted, mult), n)

@@ -361,6 +361,7 @@ func (m *Model) requestRNG(req model.Request) *rand.Rand {
 		h.Write([]byte(t.Name))
 		h.Write([]byte{0})
 	}
+	hashSteering(h, req.Steering)
 	s := h.Sum64()
 	return rand.New(rand.NewPCG(s, s^0xda942042e4dd58b5))
 }
