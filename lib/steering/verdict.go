@@ -1,0 +1,101 @@
+package steering
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// points formats a shift of a probability (or a score in [0, 1]) in
+// percentage points.
+func points(x float64) string { return fmt.Sprintf("%+.1f", 100*x) }
+
+// ChoiceVerdict states what steering did to pairwise choices: the probe
+// direction's slope (points of P(A) per 0.01 of the mean norm) with its
+// interval and, when known, the planted slope; whether the sign is the
+// probe's (a positive multiplier on the first task's tokens raises P(A));
+// and whether the pooled random directions stay at zero at every
+// multiplier.
+func ChoiceVerdict(slope SlopeEstimate, curves []Curve) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Steering along the probe direction moves P(A) by %s points per 0.01 of the mean activation norm (95%% CI %s to %s, |multiplier| ≤ %g, %d pairs)",
+		points(slope.Slope/100), points(slope.CI.Low/100), points(slope.CI.High/100), slope.MaxAbs, slope.Clusters)
+	if !math.IsNaN(slope.Planted) {
+		cover := "covers"
+		if !slope.CI.Contains(slope.Planted) {
+			cover = "misses"
+		}
+		fmt.Fprintf(&b, "; the planted slope is %s, which the interval %s", points(slope.Planted/100), cover)
+	}
+	switch {
+	case slope.CI.Low > 0:
+		b.WriteString(". The sign is the probe's: pushing the first task's tokens along the direction makes it more likely to be chosen.")
+	case slope.CI.High < 0:
+		b.WriteString(". The sign is reversed: pushing the first task's tokens along the direction makes it less likely to be chosen.")
+	default:
+		b.WriteString(". The interval includes zero: no effect is shown.")
+	}
+	b.WriteString(" " + RandomVerdict(curves))
+	return b.String()
+}
+
+// RandomVerdict says whether the pooled random directions' shifts cover
+// zero at every multiplier, and the largest one.
+func RandomVerdict(curves []Curve) string {
+	for _, c := range curves {
+		if c.Direction != PooledRandom {
+			continue
+		}
+		var miss []string
+		largest := Point{}
+		for _, p := range c.Points {
+			if p.Multiplier == 0 {
+				continue
+			}
+			if !p.CI.Contains(0) {
+				miss = append(miss, fmt.Sprintf("%g", p.Multiplier))
+			}
+			if math.Abs(p.Shift) > math.Abs(largest.Shift) {
+				largest = p
+			}
+		}
+		if len(miss) == 0 {
+			return fmt.Sprintf("Random directions of the same size, pooled, move it by at most %s points, and every 95%% interval covers zero.", points(math.Abs(largest.Shift)))
+		}
+		return fmt.Sprintf("Random directions of the same size, pooled, move it too: the 95%% interval excludes zero at multiplier %s (largest shift %s points at %g).", strings.Join(miss, ", "), points(largest.Shift), largest.Multiplier)
+	}
+	return "There were no random-direction controls."
+}
+
+// RatingVerdict states the shift of the mean rating score (0 worst, 1
+// best) per 0.01 of the mean norm.
+func RatingVerdict(slope SlopeEstimate, curves []Curve) string {
+	s := fmt.Sprintf("Steering moves the mean rating score (0 = worst option, 1 = best) by %s points per 0.01 of the mean activation norm (95%% CI %s to %s, %d tasks)",
+		points(slope.Slope/100), points(slope.CI.Low/100), points(slope.CI.High/100), slope.Clusters)
+	if !math.IsNaN(slope.Planted) {
+		s += fmt.Sprintf("; planted %s", points(slope.Planted/100))
+	}
+	return s + ". " + strings.Replace(RandomVerdict(curves), "move it", "move the score", 1)
+}
+
+// CoherenceVerdict says up to which multiplier answers stay as parseable as
+// unsteered (within drop) and how far they fall at the largest multiplier.
+func CoherenceVerdict(points []CoherencePoint, drop float64) string {
+	var base, worst *CoherencePoint
+	for i := range points {
+		p := &points[i]
+		switch {
+		case p.Direction == Baseline:
+			base = p
+		case p.Direction == Probe && (worst == nil || math.Abs(p.Multiplier) > math.Abs(worst.Multiplier) ||
+			math.Abs(p.Multiplier) == math.Abs(worst.Multiplier) && p.Parsed.P < worst.Parsed.P):
+			worst = p
+		}
+	}
+	if base == nil || worst == nil {
+		return "No coherence comparison: the baseline or the steered answers are missing."
+	}
+	up := CoherentUpTo(points, Probe, drop)
+	return fmt.Sprintf("Answers stay as parseable as unsteered (%.0f%%, within %.0f points) up to |multiplier| %g; at %g only %.0f%% parse (%.0f%% unparseable).",
+		100*base.Parsed.P, 100*drop, up, worst.Multiplier, 100*worst.Parsed.P, 100*worst.Unparseable.P)
+}
