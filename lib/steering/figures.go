@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/plot/vg"
+
 	"github.com/prefscope/prefscope/lib/plot"
 )
 
@@ -39,7 +41,7 @@ func DoseResponse(curves []Curve, title, what string) (*plot.Figure, error) {
 		}
 		out = append(out, spread)
 	}
-	return plot.Curves(out, &plot.CurvesOptions{Points: true, Options: plot.Options{Title: title,
+	return plot.Curves(out, &plot.CurvesOptions{Points: true, Options: plot.Options{Title: title, Legend: plot.LegendTopLeft,
 		XLabel: "multiplier (units of the layer's mean activation norm)", YLabel: "shift of " + what + " from unsteered"}})
 }
 
@@ -128,6 +130,6 @@ func CoherenceFigure(points []CoherencePoint, title string, limit float64) (*plo
 		out = append(out, plot.Curve{Name: fmt.Sprintf("planted coherence limit ±%g", limit),
 			X: []float64{-limit, -limit, limit, limit}, Y: []float64{0, 1, 1, 0}, Dashed: true, NoPoint: true})
 	}
-	return plot.Curves(out, &plot.CurvesOptions{Points: true, Options: plot.Options{Title: title, YRange: [2]float64{0, 1},
+	return plot.Curves(out, &plot.CurvesOptions{Points: true, Options: plot.Options{Title: title, YRange: [2]float64{0, 1}, Width: 11 * vg.Inch,
 		XLabel: "multiplier (units of the layer's mean activation norm)", YLabel: "share of answers (Wilson 95% band)"}})
 }

@@ -60,7 +60,7 @@ func RandomVerdict(curves []Curve) string {
 			}
 		}
 		if len(miss) == 0 {
-			return fmt.Sprintf("Random directions of the same size, pooled, move it by at most %s points, and every 95%% interval covers zero.", points(math.Abs(largest.Shift)))
+			return fmt.Sprintf("Random directions of the same size, pooled, move it by at most %.1f points, and every 95%% interval covers zero.", 100*math.Abs(largest.Shift))
 		}
 		return fmt.Sprintf("Random directions of the same size, pooled, move it too: the 95%% interval excludes zero at multiplier %s (largest shift %s points at %g).", strings.Join(miss, ", "), points(largest.Shift), largest.Multiplier)
 	}
@@ -98,4 +98,16 @@ func CoherenceVerdict(points []CoherencePoint, drop float64) string {
 	up := CoherentUpTo(points, Probe, drop)
 	return fmt.Sprintf("Answers stay as parseable as unsteered (%.0f%%, within %.0f points) up to |multiplier| %g; at %g only %.0f%% parse (%.0f%% unparseable).",
 		100*base.Parsed.P, 100*drop, up, worst.Multiplier, 100*worst.Parsed.P, 100*worst.Unparseable.P)
+}
+
+// SlopeNumber formats a slope as a report key number: the value in points
+// per 0.01 of the mean norm with its interval, and a note with the planted
+// slope (when known) and the fit range.
+func SlopeNumber(e SlopeEstimate) (value, note string) {
+	value = fmt.Sprintf("%s points (%s to %s)", points(e.Slope/100), points(e.CI.Low/100), points(e.CI.High/100))
+	note = fmt.Sprintf("per 0.01 of the mean norm, |multiplier| ≤ %g", e.MaxAbs)
+	if !math.IsNaN(e.Planted) {
+		note = fmt.Sprintf("planted %s; ", points(e.Planted/100)) + note
+	}
+	return value, note
 }
