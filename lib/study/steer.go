@@ -31,6 +31,9 @@ import (
 //	  baseline_samples: 30     # the baseline's; default samples × (1 + random_directions)
 //	  borderline: {part: source, low: 0.2, high: 0.8, max_pairs: 40, seed: 1}
 //
+// Only the measurement call is steered: a post-task part's completions come
+// from the study's completion cache, unsteered, shared with every run.
+//
 // Steering parts run after the fixed-design and active-learning parts,
 // because their direction and (with borderline) their pairs come from
 // earlier results. Served models cannot steer: a steering part on one is an
@@ -94,8 +97,8 @@ func (s *Study) validateSteer(root *yaml.Node, i int, p Part, earlier []Part) er
 	if st.Layer != nil && *st.Layer < 0 {
 		return keyErr(root, at("layer"), "must not be negative, got %d", *st.Layer)
 	}
-	if len(st.Multipliers) == 0 {
-		return keyErr(root, at("multipliers"), "missing")
+	if !slices.ContainsFunc(st.Multipliers, func(m float64) bool { return m != 0 }) {
+		return keyErr(root, at("multipliers"), "needs at least one non-zero multiplier (0, the unsteered baseline, is always measured)")
 	}
 	for j, m := range st.Multipliers {
 		if math.IsNaN(m) || math.IsInf(m, 0) {

@@ -87,12 +87,12 @@ func (s *Study) steerConfigs(pi int, tasks []task.Task, cat *template.Catalog) (
 		if base.Inputs, err = measure.InputHash(cat, byID, base); err != nil {
 			return nil, fmt.Errorf("study: study %s part %s: %w", s.Name, p.Name, err)
 		}
-		if n := base.Calls() * int64(1+len(dirs)*len(st.Multipliers)) * int64(len(tpls)); n > MaxStudyCalls {
-			return nil, fmt.Errorf("study: %s: part %s: %d calls, more than the limit of %d per study", s.path(), p.Name, n, MaxStudyCalls)
-		}
 		unsteered := base
 		if unsteered.Samples = st.BaselineSamples; unsteered.Samples == 0 {
 			unsteered.Samples = p.Samples * (1 + st.RandomDirections)
+		}
+		if n := (unsteered.Calls() + base.Calls()*int64(len(dirs)*len(st.Multipliers))) * int64(len(tpls)); n > MaxStudyCalls {
+			return nil, fmt.Errorf("study: %s: part %s: %d calls, more than the limit of %d per study", s.path(), p.Name, n, MaxStudyCalls)
 		}
 		out = append(out, steerRun{cfg: unsteered, run: steering.Run{Direction: steering.Baseline, Layer: layer, Mode: st.Mode}})
 		for _, d := range dirs {

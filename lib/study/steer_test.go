@@ -28,6 +28,7 @@ func TestSteerStudyErrors(t *testing.T) {
 		{"borderline later part", head + steer("pre_revealed", ", mode: differential, borderline: {part: nope}"), "not a part listed before"},
 		{"duplicate multiplier", head + "  - {name: st, kind: pre_stated, templates: {sample: 1, scale: 1-5}, samples: 1, steer: {direction: d, mode: all, multipliers: [0.1, 0.1]}}\n", "listed twice"},
 		{"bad bounds", head + steer("pre_revealed", ", mode: differential, borderline: {part: src, low: 0.9, high: 0.1}"), "low < high"},
+		{"only the baseline", head + "  - {name: st, kind: pre_stated, templates: {sample: 1, scale: 1-5}, samples: 1, steer: {direction: d, mode: all, multipliers: [0]}}\n", "non-zero multiplier"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -154,5 +155,25 @@ func TestSteerDefaultStudy(t *testing.T) {
 				t.Errorf("%s: %s at %v: parse rate %.3f, baseline %.3f", part, p.Direction, p.Multiplier, p.Parsed.P, base)
 			}
 		}
+	}
+}
+
+// A whole-study run skips a steering part whose direction is not saved yet,
+// and says so; the other parts run.
+func TestSteerPartWaitsForItsDirection(t *testing.T) {
+	dir := t.TempDir()
+	y := "name: s\nmodel: {kind: synth, seed: 3}\ntasks: {default: true}\nparts:\n" +
+		"  - {name: src, kind: pre_stated, tasks: {n: 4, seed: 1}, templates: {sample: 1, seed: 1, scale: 1-5}, samples: 1, temperature: 1}\n" +
+		"  - {name: st, kind: pre_stated, tasks: {n: 4, seed: 1}, templates: {sample: 1, seed: 1, scale: 1-5}, samples: 1, temperature: 1, steer: {direction: later, mode: all, multipliers: [0.1]}}\n"
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	res, err := Run(context.Background(), dir, Options{Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Summaries) != 1 || !strings.Contains(log.String(), `part st: skipped, its direction "later" is not saved yet`) {
+		t.Fatalf("%d runs, log:\n%s", len(res.Summaries), log.String())
 	}
 }
