@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -166,5 +167,26 @@ func TestCoherenceAndVerdicts(t *testing.T) {
 	}
 	if _, err := CoherenceFigure(pts, "coherence", 0.05); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestRandomVerdict(t *testing.T) {
+	iv := func(lo, hi float64) Point {
+		return Point{Multiplier: 0.1, Shift: (lo + hi) / 2, CI: stats.Interval{Low: lo, High: hi}}
+	}
+	curves := []Curve{
+		{Direction: "random 1", Random: true, Points: []Point{{}, iv(-0.01, 0.03)}},
+		{Direction: "random 2", Random: true, Points: []Point{{}, iv(0.01, 0.05)}},
+		{Direction: PooledRandom, Random: true, Points: []Point{{}, iv(-0.01, 0.04)}},
+	}
+	v := RandomVerdict(curves)
+	for _, want := range []string{"at most 1.5 points", "every 95% interval covers zero", "Of the 2 intervals of single random directions, 1 exclude zero"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("verdict %q lacks %q", v, want)
+		}
+	}
+	curves[2].Points[1] = iv(0.01, 0.04)
+	if v := RandomVerdict(curves); !strings.Contains(v, "excludes zero at multiplier 0.1") {
+		t.Errorf("verdict %q", v)
 	}
 }

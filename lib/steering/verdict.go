@@ -40,8 +40,23 @@ func ChoiceVerdict(slope SlopeEstimate, curves []Curve) string {
 }
 
 // RandomVerdict says whether the pooled random directions' shifts cover
-// zero at every multiplier, and the largest one.
+// zero at every multiplier, the largest one, and how many of the single
+// directions' intervals exclude zero (about 1 in 20 would by chance).
 func RandomVerdict(curves []Curve) string {
+	single, excl := 0, 0
+	for _, c := range curves {
+		if c.Random && c.Direction != PooledRandom {
+			for _, p := range c.Points {
+				if p.Multiplier != 0 {
+					single++
+					if !p.CI.Contains(0) {
+						excl++
+					}
+				}
+			}
+		}
+	}
+	each := fmt.Sprintf(" Of the %d intervals of single random directions, %d exclude zero (about %.0f would by chance at 95%%).", single, excl, 0.05*float64(single))
 	for _, c := range curves {
 		if c.Direction != PooledRandom {
 			continue
@@ -60,9 +75,9 @@ func RandomVerdict(curves []Curve) string {
 			}
 		}
 		if len(miss) == 0 {
-			return fmt.Sprintf("Random directions of the same size, pooled, move it by at most %.1f points, and every 95%% interval covers zero.", 100*math.Abs(largest.Shift))
+			return fmt.Sprintf("Random directions of the same size, pooled, move it by at most %.1f points, and every 95%% interval covers zero.", 100*math.Abs(largest.Shift)) + each
 		}
-		return fmt.Sprintf("Random directions of the same size, pooled, move it too: the 95%% interval excludes zero at multiplier %s (largest shift %s points at %g).", strings.Join(miss, ", "), points(largest.Shift), largest.Multiplier)
+		return fmt.Sprintf("Random directions of the same size, pooled, move it too: the 95%% interval excludes zero at multiplier %s (largest shift %s points at %g).", strings.Join(miss, ", "), points(largest.Shift), largest.Multiplier) + each
 	}
 	return "There were no random-direction controls."
 }
