@@ -180,7 +180,7 @@ func TestRandomVerdict(t *testing.T) {
 		{Direction: PooledRandom, Random: true, Points: []Point{{}, iv(-0.01, 0.04)}},
 	}
 	v := RandomVerdict(curves)
-	for _, want := range []string{"at most 1.5 points", "every 95% interval covers zero", "Of the 2 intervals of single random directions, 1 exclude zero"} {
+	for _, want := range []string{"at most 1.5 points", "every 95% interval covers zero", "1 of the 2 intervals of single random directions exclude zero"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("verdict %q lacks %q", v, want)
 		}

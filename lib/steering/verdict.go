@@ -56,7 +56,7 @@ func RandomVerdict(curves []Curve) string {
 			}
 		}
 	}
-	each := fmt.Sprintf(" Of the %d intervals of single random directions, %d exclude zero (about %.0f would by chance at 95%%).", single, excl, 0.05*float64(single))
+	each := fmt.Sprintf(" %d of the %d intervals of single random directions exclude zero (about %.0f would by chance at 95%%).", excl, single, 0.05*float64(single))
 	for _, c := range curves {
 		if c.Direction != PooledRandom {
 			continue
