@@ -350,6 +350,7 @@ func (e *Engine) prepare(ctx context.Context, cfg RunConfig, c call, cache *Comp
 		return prepared{rec: rec}, fmt.Errorf("rendering %s: %w", c.key, err)
 	}
 	req := model.Request{Messages: p.Messages, Tools: p.Tools, Temperature: cfg.Temperature, MaxTokens: cfg.MaxTokens, Seed: rec.Seed}
+	req.Steering = steerRequest(cfg, p)
 	return prepared{rec: rec, prompt: p, req: req}, nil
 }
 

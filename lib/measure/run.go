@@ -51,6 +51,9 @@ type RunConfig struct {
 	// rather than a resume that reuses answers to the old text. The engine
 	// fills it in when empty.
 	Inputs string `json:"inputs,omitempty" yaml:"inputs,omitempty"`
+	// Steering, when set, steers every call of the run (see steer.go); its
+	// settings, not its vector, are part of the run id.
+	Steering *model.Steering `json:"steering,omitempty" yaml:"steering,omitempty"`
 }
 
 // MaxRunCalls bounds the calls of one run (pairs or tasks times samples),

@@ -80,6 +80,9 @@ type Request struct {
 	// ToolChoice is "" (the model's default), "auto", "none", "required" or
 	// the name of the one tool the model must call.
 	ToolChoice string `json:"tool_choice,omitempty"`
+	// Steering, when set, adds a vector to the residual stream (local
+	// weights and the simulated respondent only; see Steering).
+	Steering *Steering `json:"steering,omitempty"`
 }
 
 // FinishReason says why generation stopped.

@@ -15,6 +15,12 @@
 // one study compares models side by side; each model gets its own engine,
 // completion cache and, for synth, truth file.
 //
+// A part with a steer key (SteerSpec) is a steering experiment: it runs
+// after the other parts, since its direction (a saved probe) and its pairs
+// (the borderline pairs of an earlier part) come from their results; it is
+// measured unsteered and once per direction and multiplier, and SteerRuns
+// reads it back for lib/steering.
+//
 // A study has one writer at a time: Open takes an OS file lock in the study
 // directory (Options.Wait waits for it), and Run first checks without the
 // lock whether everything is stored, so a finished study is only read and

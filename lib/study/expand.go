@@ -66,6 +66,9 @@ func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, er
 	var out []expanded
 	var studyCalls float64
 	for pi, p := range s.Parts {
+		if p.Steer != nil {
+			continue // expanded once its direction and pairs exist: steerConfigs
+		}
 		ts := tasks
 		if p.Tasks.N > 0 {
 			var err error

@@ -289,8 +289,10 @@ func run(ctx context.Context, dir string, opts Options, readOnly bool) (*Result,
 			return res, err
 		}
 	}
-	res.Active, err = env.runActive(ctx, opts)
-	return res, err
+	if res.Active, err = env.runActive(ctx, opts); err != nil {
+		return res, err
+	}
+	return res, env.runSteer(ctx, opts, res)
 }
 
 // staleRuns counts the stored runs that match a current config in every

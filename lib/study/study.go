@@ -76,6 +76,8 @@ type Part struct {
 	// ActiveLearning, when set, replaces Pairs with pairs chosen by an active
 	// learner (lib/utility drives the engine batch by batch).
 	ActiveLearning *ActiveLearningSpec `yaml:"active_learning,omitempty"`
+	// Steer, when set, makes this a steering part (see SteerSpec).
+	Steer *SteerSpec `yaml:"steer,omitempty"`
 }
 
 // SampleSpec is a seeded, origin-stratified sample size.

@@ -163,7 +163,7 @@ func (s *Study) validatePart(root *yaml.Node, i int, p Part, seen map[string]boo
 	}
 	switch p.Kind {
 	case template.PreRevealed, template.PostRevealed:
-		if !p.Pairs.Dense && p.Pairs.PerTask <= 0 && p.ActiveLearning == nil {
+		if !p.Pairs.Dense && p.Pairs.PerTask <= 0 && p.ActiveLearning == nil && (p.Steer == nil || p.Steer.Borderline == nil) {
 			return keyErr(root, at("kind"), "revealed kind needs pairs.dense, pairs.per_task or active_learning")
 		}
 	case template.PreStated, template.PostStated:
@@ -184,7 +184,7 @@ func (s *Study) validatePart(root *yaml.Node, i int, p Part, seen map[string]boo
 	if n != 1 {
 		return keyErr(root, at("templates"), "give exactly one of sample, grid, list")
 	}
-	return nil
+	return s.validateSteer(root, i, p, s.Parts[:i])
 }
 
 // check is the load-time check that the learner's configuration implies a

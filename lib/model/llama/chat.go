@@ -75,7 +75,11 @@ func (m *Model) ChatBatch(ctx context.Context, reqs []model.Request) (resps []mo
 		}
 		maxNew = max(maxNew, n)
 	}
-	gens, err := m.Generate(ctx, prompts, samp, GenerateOptions{MaxNewTokens: maxNew})
+	steer, err := m.steerPlan(reqs, prompts)
+	if err != nil {
+		return nil, err
+	}
+	gens, err := m.Generate(ctx, prompts, samp, GenerateOptions{MaxNewTokens: maxNew, Steer: steer})
 	if err != nil {
 		return nil, err
 	}

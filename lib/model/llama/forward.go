@@ -201,9 +201,14 @@ type forwardOut struct {
 // hidden_states convention (0 = embeddings, l = output of layer l for
 // l < L, L = final-normed output of layer L). lastOnly restricts logits to
 // the last position. With caches, ids are the new tokens written at writeAt.
-func (m *Model) forward(w weightNodes, ids, pos, bias *Node, record []bool, lastOnly bool, cacheK, cacheV []*Node, writeAt *Node) forwardOut {
+// A steering input (at most one; steer.go) is added to its hidden state.
+func (m *Model) forward(w weightNodes, ids, pos, bias *Node, record []bool, lastOnly bool, cacheK, cacheV []*Node, writeAt *Node, steer ...*steerNodes) forwardOut {
 	var out forwardOut
-	x := embed(w, ids)
+	var st *steerNodes
+	if len(steer) > 0 {
+		st = steer[0]
+	}
+	x := st.apply(0, embed(w, ids))
 	cos, sin := ropeCosSin(pos, m.invFreq, x.DType())
 	keep := func(l int, h *Node) {
 		if l < len(record) && record[l] {
@@ -221,10 +226,11 @@ func (m *Model) forward(w weightNodes, ids, pos, bias *Node, record []bool, last
 		x, k, v = m.decoderLayer(lw, x, cos, sin, bias, ck, cv, writeAt)
 		out.k, out.v = append(out.k, k), append(out.v, v)
 		if l+1 < L {
+			x = st.apply(l+1, x)
 			keep(l+1, x)
 		}
 	}
-	x = rmsNorm(x, w.norm, m.cfg.RMSNormEps)
+	x = st.apply(L, rmsNorm(x, w.norm, m.cfg.RMSNormEps))
 	keep(L, x)
 	if lastOnly {
 		t := x.Shape().Dimensions[1]

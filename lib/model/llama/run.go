@@ -209,6 +209,8 @@ type GenerateOptions struct {
 	NoStop bool
 	// Stats, when not nil, receives timings.
 	Stats *GenerateStats
+	// Steer, when not nil, steers the residual stream (steer.go).
+	Steer *Steer
 }
 
 // GenerateStats are wall-clock timings of one Generate call. Prefill
@@ -289,6 +291,9 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 	if samp != nil && len(samp) != len(prompts) {
 		return nil, fmt.Errorf("llama: %d sampling settings for %d prompts", len(samp), len(prompts))
 	}
+	if err := opts.Steer.check(prompts, m.cfg); err != nil {
+		return nil, err
+	}
 	maxNew := opts.MaxNewTokens
 	if maxNew <= 0 {
 		maxNew = m.opts.MaxNewTokens
@@ -299,10 +304,10 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 		return nil, fmt.Errorf("llama: %d prompt + %d new tokens exceed max_position_embeddings %d", maxLen, maxNew, mp)
 	}
 	L := m.cfg.NumHiddenLayers
-	prefill, err := m.exec("prefill:"+strconv.Itoa(slots), func(in []*graph.Node) []*graph.Node {
+	prefill, err := m.exec("prefill:"+strconv.Itoa(slots)+opts.Steer.key(), func(in []*graph.Node) []*graph.Node {
 		w, rest := m.bindWeights(in)
 		ids, pos, mask := rest[0], rest[1], rest[2]
-		out := m.forward(w, ids, pos, prefillBias(mask), nil, true, nil, nil, nil)
+		out := m.forward(w, ids, pos, prefillBias(mask), nil, true, nil, nil, nil, opts.Steer.nodes(rest[3:]))
 		res := []*graph.Node{graph.Reshape(out.logits, ids.Shape().Dimensions[0], m.cfg.VocabSize)}
 		for l := 0; l < L; l++ {
 			for _, kv := range []*graph.Node{out.k[l], out.v[l]} {
@@ -316,7 +321,7 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 	if err != nil {
 		return nil, err
 	}
-	decode, err := m.exec("decode", func(in []*graph.Node) []*graph.Node {
+	decode, err := m.exec("decode"+opts.Steer.key(), func(in []*graph.Node) []*graph.Node {
 		w, rest := m.bindWeights(in)
 		ids, pos, valid, writeAt := rest[0], rest[1], rest[2], rest[3]
 		caches := rest[4:]
@@ -326,7 +331,7 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 		}
 		b, s := valid.Shape().Dimensions[0], valid.Shape().Dimensions[1]
 		bias := maskBias(graph.Equal(graph.Reshape(valid, b, 1, s), graph.OnesLike(graph.Reshape(valid, b, 1, s))))
-		out := m.forward(w, ids, pos, bias, nil, true, ck, cv, writeAt)
+		out := m.forward(w, ids, pos, bias, nil, true, ck, cv, writeAt, opts.Steer.nodes(rest[4+2*L:]))
 		res := []*graph.Node{graph.Reshape(out.logits, b, m.cfg.VocabSize)}
 		for l := 0; l < L; l++ {
 			res = append(res, out.k[l], out.v[l])
@@ -341,6 +346,7 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 		tensors.FromFlatDataAndDimensions(bt.ids, bt.b, bt.t),
 		tensors.FromFlatDataAndDimensions(bt.pos, bt.b, bt.t),
 		tensors.FromFlatDataAndDimensions(bt.mask, bt.b, bt.t))
+	args = append(args, opts.Steer.prefillArgs(bt, m.cfg.HiddenSize)...)
 	start := time.Now()
 	outs, err := prefill.Call(args...)
 	if err != nil {
@@ -438,6 +444,7 @@ func (m *Model) Generate(ctx context.Context, prompts [][]int, samp []Sampling, 
 			}
 			args = append(args, d)
 		}
+		args = append(args, opts.Steer.decodeArgs(bt.b, m.cfg.HiddenSize)...)
 		outs, err := decode.Call(args...)
 		if err != nil {
 			return nil, fmt.Errorf("llama: decode step %d: %w", step, err)

@@ -215,6 +215,9 @@ type attemptError struct {
 // Chat implements model.Model: it sends req until it succeeds, fails
 // permanently, runs out of retries or passes the call deadline.
 func (c *Client) Chat(ctx context.Context, req model.Request) (model.Response, error) {
+	if req.Steering != nil {
+		return model.Response{}, model.Permanent(fmt.Errorf("openai: %w", model.ErrNoSteering))
+	}
 	body, err := json.Marshal(toWire(c.cfg.Model, req))
 	if err != nil {
 		return model.Response{}, model.Permanent(fmt.Errorf("openai: encoding request: %w", err))

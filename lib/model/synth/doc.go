@@ -37,6 +37,25 @@
 // with v_i the standardised Mu_i (the planted valence) and Strength peaking
 // mid-depth.
 //
+// Steering (steer.go): a request that steers along a unit direction d at
+// layer l with multiplier m (units of the layer's mean activation norm)
+// shifts the utility of each steered task by
+//
+//	SteerGain · L · tanh(m / L) · cos(d, Direction[l]),   L = CoherenceLimit,
+//
+// linear with slope SteerGain·cos well inside L and saturating beyond it;
+// a direction orthogonal to the planted one does nothing. Differential
+// steering shifts the task whose text is the request's Plus span up and the
+// Minus task down (P(first) moves); the other modes shift every task shown,
+// so a pairwise choice stays put and a rating moves. Past L, whatever the
+// direction, an answer is incoherent (an unparseable string of words) with
+// probability IncoherenceMax·(1 − exp(−(|m| − L)/L)). Multiplier 0 leaves
+// every answer identical to the unsteered one; any other steering is hashed
+// into the request's random stream, so a steered answer is a fresh draw
+// (an orthogonal direction answers with the unsteered probabilities). The three parameters are in truth.json under "params";
+// Truth.SteeredChoiceProb and Truth.SteeredRatingProbs give the planted
+// answer probabilities.
+//
 // Every draw is a pure function of (Truth.Seed, request, request seed), so the
 // same request with the same seed always gets the same answer, concurrently
 // or not.

@@ -95,6 +95,9 @@ func (m *Model) Chat(ctx context.Context, req model.Request) (model.Response, er
 	if len(req.Messages) == 0 {
 		return model.Response{}, errors.New("synth: request has no messages")
 	}
+	if err := req.Steering.Validate(m.NumLayers(), m.HiddenSize()); err != nil {
+		return model.Response{}, fmt.Errorf("synth: %w", err)
+	}
 	r := m.requestRNG(req)
 	last := req.Messages[len(req.Messages)-1]
 	if t, ok := m.byText[last.Content]; ok && last.Role == model.RoleUser && len(req.Tools) == 0 {
@@ -106,11 +109,15 @@ func (m *Model) Chat(ctx context.Context, req model.Request) (model.Response, er
 		return stop("I'm not sure what you are asking me to do."), nil
 	}
 	ctxFields := contextOf(p)
+	st, err := m.steerOf(req, p)
+	if err != nil {
+		return model.Response{}, err
+	}
 	switch p.Kind {
 	case template.PreRevealed, template.PostRevealed:
-		return m.choose(p, ctxFields, req, r), nil
+		return m.choose(p, ctxFields, req, r, st), nil
 	case template.PreStated, template.PostStated:
-		return m.rate(p, ctxFields, req, r), nil
+		return m.rate(p, ctxFields, req, r, st), nil
 	}
 	return stop("I'm not sure what you are asking me to do."), nil
 }
@@ -127,7 +134,7 @@ func (m *Model) complete(t task.Task, r *rand.Rand) model.Response {
 }
 
 // choose answers a revealed-preference prompt.
-func (m *Model) choose(p template.Perception, c Context, req model.Request, r *rand.Rand) model.Response {
+func (m *Model) choose(p template.Perception, c Context, req model.Request, r *rand.Rand, st steer) model.Response {
 	if len(p.TaskTexts) != 2 || len(p.Labels) != 2 {
 		return stop(malformed(p.Fields.Language))
 	}
@@ -136,11 +143,14 @@ func (m *Model) choose(p template.Perception, c Context, req model.Request, r *r
 	if !okA || !okB {
 		return stop(malformed(p.Fields.Language))
 	}
+	if st.incoherent {
+		return incoherent(r)
+	}
 	if resp, done := m.misbehave(p, r, a, b); done {
 		return resp
 	}
 	t := m.truth
-	d := t.Utility(a.ID, c) + t.Params.PositionBias - t.Utility(b.ID, c)
+	d := t.Utility(a.ID, c) + t.Params.PositionBias - t.Utility(b.ID, c) + st.shift[0] - st.shift[1]
 	s := math.Hypot(t.Sigma[a.ID], t.Sigma[b.ID])
 	pick := 0
 	switch {
@@ -157,7 +167,7 @@ func (m *Model) choose(p template.Perception, c Context, req model.Request, r *r
 }
 
 // rate answers a stated-preference prompt with an ordered-probit draw.
-func (m *Model) rate(p template.Perception, c Context, req model.Request, r *rand.Rand) model.Response {
+func (m *Model) rate(p template.Perception, c Context, req model.Request, r *rand.Rand, st steer) model.Response {
 	if len(p.TaskTexts) != 1 || len(p.Options) < 2 {
 		return stop(malformed(p.Fields.Language))
 	}
@@ -165,11 +175,14 @@ func (m *Model) rate(p template.Perception, c Context, req model.Request, r *ran
 	if !ok {
 		return stop(malformed(p.Fields.Language))
 	}
+	if st.incoherent {
+		return incoherent(r)
+	}
 	if resp, done := m.misbehave(p, r, x); done {
 		return resp
 	}
 	k := len(p.Options)
-	y := m.truth.ratingMean(x.ID, c, framing(p), p.Scale)
+	y := m.truth.ratingMean(x.ID, c, framing(p), p.Scale) + m.truth.Params.RatingSlope*st.shift[0]/m.truth.MuSD
 	if req.Temperature > 0 {
 		y += req.Temperature * r.NormFloat64()
 	}
@@ -348,6 +361,7 @@ func (m *Model) requestRNG(req model.Request) *rand.Rand {
 		h.Write([]byte(t.Name))
 		h.Write([]byte{0})
 	}
+	hashSteering(h, req.Steering)
 	s := h.Sum64()
 	return rand.New(rand.NewPCG(s, s^0xda942042e4dd58b5))
 }

@@ -65,6 +65,13 @@ type Params struct {
 	PeakStrength float64 `json:"peak_strength" yaml:"peak_strength"`
 	// OriginOffsetSD scales the per-origin offset vectors. Default 0.5.
 	OriginOffsetSD float64 `json:"origin_offset_sd" yaml:"origin_offset_sd"`
+	// SteerGain, CoherenceLimit and IncoherenceMax plant the response to
+	// steering (steer.go): utility shift SteerGain·L·tanh(m/L)·cos per steered
+	// task at multiplier m, L = CoherenceLimit, and incoherent answers beyond
+	// L up to IncoherenceMax. Defaults 8, 0.05, 0.9.
+	SteerGain      float64 `json:"steer_gain" yaml:"steer_gain"`
+	CoherenceLimit float64 `json:"coherence_limit" yaml:"coherence_limit"`
+	IncoherenceMax float64 `json:"incoherence_max" yaml:"incoherence_max"`
 }
 
 // DefaultFieldSD are the planted per-field utility perturbation scales.
@@ -121,6 +128,9 @@ func (p Params) withDefaults() Params {
 	}
 	def(&p.PeakStrength, 3)
 	def(&p.OriginOffsetSD, 0.5)
+	def(&p.SteerGain, 8)
+	def(&p.CoherenceLimit, 0.05)
+	def(&p.IncoherenceMax, 0.9)
 	return p
 }
 
@@ -305,7 +315,12 @@ func (t *Truth) RatingProbs(taskID string, c Context, framing, scale string, k i
 // RatingProbsAt is RatingProbs at temperature temp: the latent's noise has
 // SD temp, and temp <= 0 puts all mass on the option the mean falls in.
 func (t *Truth) RatingProbsAt(taskID string, c Context, framing, scale string, k int, temp float64) []float64 {
-	mean := t.ratingMean(taskID, c, framing, scale)
+	return optionProbs(t.ratingMean(taskID, c, framing, scale), k, temp)
+}
+
+// optionProbs are the probabilities of k options, best first, of an ordered
+// probit with latent mean and noise SD temp.
+func optionProbs(mean float64, k int, temp float64) []float64 {
 	probs := make([]float64, k)
 	prev := 0.0
 	for j := 1; j <= k; j++ {
@@ -423,6 +438,7 @@ func ReadTruth(path string) (*Truth, error) {
 	if len(t.Mu) == 0 {
 		return nil, fmt.Errorf("synth: %s: no planted utilities", path)
 	}
+	t.Params = t.Params.withDefaults() // a file written before a parameter existed
 	t.plantActivations()
 	return &t, nil
 }
