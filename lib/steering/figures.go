@@ -37,7 +37,7 @@ func DoseResponse(curves []Curve, title, what string) (*plot.Figure, error) {
 	if spread.X != nil {
 		spread.Name, spread.NoPoint = "random directions, range of the single ones", true
 		for i := range spread.X {
-			spread.Y[i] = (spread.Lo[i] + spread.Hi[i]) / 2
+			spread.Y[i] = (spread.Low[i] + spread.High[i]) / 2
 		}
 		out = append(out, spread)
 	}
@@ -53,7 +53,7 @@ func band(name string, c Curve) plot.Curve {
 		if p.Multiplier == 0 || math.IsNaN(lo) {
 			lo, hi = p.Shift, p.Shift
 		}
-		pc.Lo, pc.Hi = append(pc.Lo, lo), append(pc.Hi, hi)
+		pc.Low, pc.High = append(pc.Low, lo), append(pc.High, hi)
 	}
 	return pc
 }
@@ -74,13 +74,13 @@ func minMax(acc plot.Curve, c Curve) plot.Curve {
 	if acc.X == nil {
 		for _, p := range c.Points {
 			acc.X = append(acc.X, p.Multiplier)
-			acc.Lo, acc.Hi, acc.Y = append(acc.Lo, p.Shift), append(acc.Hi, p.Shift), append(acc.Y, p.Shift)
+			acc.Low, acc.High, acc.Y = append(acc.Low, p.Shift), append(acc.High, p.Shift), append(acc.Y, p.Shift)
 		}
 		return acc
 	}
 	for i, p := range c.Points {
 		if i < len(acc.X) && acc.X[i] == p.Multiplier {
-			acc.Lo[i], acc.Hi[i] = math.Min(acc.Lo[i], p.Shift), math.Max(acc.Hi[i], p.Shift)
+			acc.Low[i], acc.High[i] = math.Min(acc.Low[i], p.Shift), math.Max(acc.High[i], p.Shift)
 		}
 	}
 	return acc
@@ -106,7 +106,7 @@ func CoherenceFigure(points []CoherencePoint, title string, limit float64) (*plo
 					r = p.Unparseable
 				}
 				c.X, c.Y = append(c.X, p.Multiplier), append(c.Y, r.P)
-				c.Lo, c.Hi = append(c.Lo, r.CI.Low), append(c.Hi, r.CI.High)
+				c.Low, c.High = append(c.Low, r.CI.Low), append(c.High, r.CI.High)
 			}
 			for _, p := range points {
 				if base != nil && p.Direction == dir && p.Multiplier > 0 && (len(c.X) == 0 || c.X[len(c.X)-1] < 0) {
