@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/repo"
@@ -122,7 +123,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 	}
 	want := callKeys(calls)
 	done := map[string]bool{}
-	store, err := OpenAppendLog(filepath.Join(dir, "measurements.jsonl"), func(line []byte, _ int) error {
+	store, err := OpenAppendLog(layout.Measurements(dir), func(line []byte, _ int) error {
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
@@ -142,7 +143,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 	}
 	defer store.Close()
 	sum.Rejected = store.Rejected()
-	errLog, err := OpenAppendLog(filepath.Join(dir, "errors.jsonl"), nil)
+	errLog, err := OpenAppendLog(layout.RunErrors(dir), nil)
 	if err != nil {
 		return sum, fmt.Errorf("measure: %w", err)
 	}
@@ -473,7 +474,7 @@ func (e *Engine) retry(ctx context.Context, f func() (int, error)) (int, error) 
 }
 
 func writeRunFile(dir, id string, cfg RunConfig) error {
-	path := filepath.Join(dir, "run.yaml")
+	path := layout.RunConfig(dir)
 	if b, err := os.ReadFile(path); err == nil {
 		var rf RunFile
 		if err := yaml.Unmarshal(b, &rf); err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/repo"
 )
 
@@ -96,7 +97,7 @@ func moveRejected(path string, lines map[int]bool) error {
 	if err != nil {
 		return err
 	}
-	rf, err := os.OpenFile(path+".rejected", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	rf, err := os.OpenFile(layout.Rejected(path), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}

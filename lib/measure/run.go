@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -19,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
@@ -316,16 +316,16 @@ type Run struct {
 // line is ignored (the engine drops it on resume); a malformed complete line
 // is an error naming the file and line.
 func ReadRun(dir string) (*Run, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "run.yaml"))
+	b, err := os.ReadFile(layout.RunConfig(dir))
 	if err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
 	var rf RunFile
 	if err := yaml.Unmarshal(b, &rf); err != nil {
-		return nil, fmt.Errorf("measure: %s: %w", filepath.Join(dir, "run.yaml"), err)
+		return nil, fmt.Errorf("measure: %s: %w", layout.RunConfig(dir), err)
 	}
 	run := &Run{Dir: dir, File: rf}
-	path := filepath.Join(dir, "measurements.jsonl")
+	path := layout.Measurements(dir)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return run, nil
@@ -351,7 +351,7 @@ func ReadRun(dir string) (*Run, error) {
 
 // ReadRuns loads every run under studyDir/runs, sorted by part then id.
 func ReadRuns(studyDir string) ([]*Run, error) {
-	entries, err := os.ReadDir(filepath.Join(studyDir, "runs"))
+	entries, err := os.ReadDir(layout.Runs(studyDir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -363,11 +363,11 @@ func ReadRuns(studyDir string) ([]*Run, error) {
 		if !e.IsDir() {
 			continue
 		}
-		dir := filepath.Join(studyDir, "runs", e.Name())
-		if _, err := os.Stat(filepath.Join(dir, "run.yaml")); errors.Is(err, os.ErrNotExist) {
+		dir := layout.Run(studyDir, e.Name())
+		if _, err := os.Stat(layout.RunConfig(dir)); errors.Is(err, os.ErrNotExist) {
 			// A run killed before its run.yaml landed has made no calls
 			// (records are written only after it); anything else is damage.
-			if _, err := os.Stat(filepath.Join(dir, "measurements.jsonl")); err == nil {
+			if _, err := os.Stat(layout.Measurements(dir)); err == nil {
 				return nil, fmt.Errorf("measure: %s: measurements.jsonl without run.yaml", dir)
 			}
 			continue
@@ -465,22 +465,3 @@ func callSeed(seed int64, key string) int64 {
 
 func pairKey(a, b string, s int) string { return a + "|" + b + "|" + strconv.Itoa(s) }
 func taskKey(x string, s int) string    { return x + "|" + strconv.Itoa(s) }
-
-// SafeName maps s to a file name: letters, digits, - _ and . are kept, any
-// other rune becomes _, and so does a leading dot, so that the name is never
-// ".", ".." or hidden; an empty s becomes "_".
-func SafeName(s string) string {
-	out := []rune(strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
-			return r
-		}
-		return '_'
-	}, s))
-	if len(out) == 0 {
-		return "_"
-	}
-	if out[0] == '.' {
-		out[0] = '_'
-	}
-	return string(out)
-}

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"github.com/prefscope/prefscope/lib/layout"
 )
 
 // ErrNeedsWrite is returned by a ReadOnly engine's Run when the run has
@@ -44,7 +45,7 @@ func readStored(dir, id string, calls []call, sum Summary) (Summary, error) {
 		return sum, err
 	}
 	if run.File.ID != id {
-		return sum, fmt.Errorf("measure: %s: holds run %s, not %s", filepath.Join(dir, "run.yaml"), run.File.ID, id)
+		return sum, fmt.Errorf("measure: %s: holds run %s, not %s", layout.RunConfig(dir), run.File.ID, id)
 	}
 	want := callKeys(calls)
 	for _, r := range run.Records {

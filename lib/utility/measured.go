@@ -5,11 +5,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/template"
@@ -196,19 +196,19 @@ func WriteRunFit(runDir string, u *Utilities, c RunCounts) error {
 	if err := u.WriteCSV(&buf); err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(runDir, "utilities.csv"), buf.Bytes()); err != nil {
+	if err := writeAtomic(layout.Utilities(runDir), buf.Bytes()); err != nil {
 		return err
 	}
 	b, err := yaml.Marshal(FitFile{Options: u.Options, Counts: c, Comparisons: u.Comparisons, NegLogLik: u.NegLogLik, Iterations: u.Iterations, Status: u.Status, MuPriorSD: u.MuPriorSD})
 	if err != nil {
 		return fmt.Errorf("utility: fit.yaml: %w", err)
 	}
-	return writeAtomic(filepath.Join(runDir, "fit.yaml"), b)
+	return writeAtomic(layout.Fit(runDir), b)
 }
 
 // ReadRunUtilities reads a run's utilities.csv as task id -> mu.
 func ReadRunUtilities(runDir string) (map[string]float64, error) {
-	path := filepath.Join(runDir, "utilities.csv")
+	path := layout.Utilities(runDir)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("utility: %w", err)

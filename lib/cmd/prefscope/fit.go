@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/study"
 	"github.com/prefscope/prefscope/lib/template"
 	"github.com/prefscope/prefscope/lib/utility"
@@ -54,6 +54,6 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			r.File.ID, len(u.Mu), counts.Choices, counts.Refusals, counts.Unparseable, u.Iterations, u.Status)
 		n++
 	}
-	fmt.Fprintf(stdout, "fitted %d runs; utilities.csv and fit.yaml in each run directory under %s\n", n, filepath.Join(dir, "runs"))
+	fmt.Fprintf(stdout, "fitted %d runs; utilities.csv and fit.yaml in each run directory under %s\n", n, layout.Runs(dir))
 	return nil
 }

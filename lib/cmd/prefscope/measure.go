@@ -6,8 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/study"
@@ -77,7 +77,7 @@ func measureStudy(ctx context.Context, dir string, opts study.Options, stdout, s
 			done += s.Done
 			failed += s.Failed
 		}
-		fmt.Fprintf(stdout, "\n%d runs: %d calls, %d done now, %d cached, %d failed; runs in %s\n", len(res.Summaries), total, done, cached, failed, filepath.Join(dir, "runs"))
+		fmt.Fprintf(stdout, "\n%d runs: %d calls, %d done now, %d cached, %d failed; runs in %s\n", len(res.Summaries), total, done, cached, failed, layout.Runs(dir))
 		if res.StaleRecords > 0 {
 			fmt.Fprintf(stdout, "%d stored records (%d runs) no longer match the study's task prompts or templates and were not reused\n", res.StaleRecords, res.StaleRuns)
 		}
