@@ -24,7 +24,7 @@
 // AssembleHTML renders highlights.md with goldmark (GitHub tables, GitHub
 // heading anchors) into one file that needs nothing else to be read:
 // figures are inlined as data: URIs, $...$ and $$...$$ become MathML, which
-// browsers draw natively (MathML converts the TeX subset the notebooks use,
+// browsers draw natively (lib/mathml converts the TeX subset the notebooks use,
 // and an unknown command is an error, not a wrong formula), raw HTML is
 // shown as text, and a Content-Security-Policy forbids any fetch. FigureLinks
 // and ResolveFigure let tests check that every figure link resolves.

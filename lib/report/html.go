@@ -51,7 +51,7 @@ func AssembleHTML(date string) (string, error) {
 //     and inlined as a data: URI; a link that does not resolve to a PNG,
 //     JPEG, GIF or WebP file is an error naming it, and so is a remote one;
 //   - $...$ and $$...$$ become MathML, which browsers render themselves
-//     (see MathML); a formula the converter does not know is an error;
+//     (see lib/mathml); a formula the converter does not know is an error;
 //   - tables follow GitHub's syntax, and headings get GitHub's anchors, so
 //     the links of Assemble's table of contents work;
 //   - raw HTML other than comments and <br> is shown as text, not passed

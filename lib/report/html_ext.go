@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"unicode"
 
+	"github.com/prefscope/prefscope/lib/mathml"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -103,7 +104,7 @@ func (mathRenderer) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
 			return ast.WalkContinue, nil
 		}
 		m := n.(*mathNode)
-		s, err := MathML(m.TeX, m.Display)
+		s, err := mathml.FromTeX(m.TeX, m.Display)
 		if err != nil {
 			return ast.WalkStop, err
 		}
