@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -308,6 +309,10 @@ type Run struct {
 	Dir     string
 	File    RunFile
 	Records []Record
+	// Store names the records read (a consistent prefix of the store,
+	// when a writer is still appending): a fit records it as what it was
+	// fitted on.
+	Store StoreDigest
 }
 
 // ReadRun loads a run directory written by the engine, with its records
@@ -326,15 +331,12 @@ func ReadRun(dir string) (*Run, error) {
 	}
 	run := &Run{Dir: dir, File: rf}
 	path := layout.Measurements(dir)
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return run, nil
-	}
+	data, digest, err := readStore(path)
 	if err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
-	defer f.Close()
-	_, err = ScanLines(f, path, func(line []byte, _ int) error {
+	run.Store = digest
+	_, err = ScanLines(bytes.NewReader(data), path, func(line []byte, _ int) error {
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
