@@ -214,6 +214,13 @@ func (s *Study) LoadTasksContext(ctx context.Context) ([]task.Task, error) {
 		}
 		srcs = append(srcs, source{fmt.Sprintf("tasks.sources[%d] (%s)", i, src), src})
 	}
+	plain := make([]task.Source, len(srcs))
+	for i, src := range srcs {
+		plain[i] = src.src
+	}
+	if err := task.CheckSizes(plain); err != nil {
+		return nil, fmt.Errorf("study: %s: tasks: %w", s.path(), err)
+	}
 	var all []task.Task
 	from := map[string]string{}
 	for _, src := range srcs {
