@@ -475,6 +475,9 @@ func (e *Engine) retry(ctx context.Context, f func() (int, error)) (int, error) 
 
 func writeRunFile(dir, id string, cfg RunConfig) error {
 	path := layout.RunConfig(dir)
+	if err := layout.CheckNotSymlink(path); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
 	if b, err := os.ReadFile(path); err == nil {
 		var rf RunFile
 		if err := yaml.Unmarshal(b, &rf); err != nil {

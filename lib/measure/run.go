@@ -321,7 +321,7 @@ type Run struct {
 // line is ignored (the engine drops it on resume); a malformed complete line
 // is an error naming the file and line.
 func ReadRun(dir string) (*Run, error) {
-	b, err := os.ReadFile(layout.RunConfig(dir))
+	b, err := readOwned(layout.RunConfig(dir))
 	if err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
