@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 
+	xhtml "golang.org/x/net/html"
+
 	"github.com/prefscope/prefscope/lib/repo"
 )
 
@@ -155,4 +157,61 @@ func TestHTMLEscapesBidiControls(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
+}
+
+// markdownTags are the elements goldmark makes from markdown (no math):
+// anything else in a page came from raw HTML.
+var markdownTags = map[string]bool{
+	"html": true, "head": true, "body": true, "main": true, "title": true, "style": true, "meta": true,
+	"p": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "em": true, "strong": true,
+	"code": true, "pre": true, "a": true, "img": true, "table": true, "thead": true, "tbody": true, "tr": true,
+	"th": true, "td": true, "ul": true, "ol": true, "li": true, "blockquote": true, "hr": true, "br": true, "del": true,
+	"input": true, // never made: checked below
+}
+
+// FuzzHTMLNoRawHTML: whatever a section says (math aside), the page holds
+// only elements markdown makes, no event handler, and only its own <meta>.
+func FuzzHTMLNoRawHTML(f *testing.F) {
+	f.Add(`<!--><meta http-equiv="refresh" content="0;url=http://x/">-->`)
+	f.Add("a <form><input></form> b\n\n<div onclick=x>y</div>")
+	f.Add("<!---->\n<!-- a -- b -->\n<![CDATA[<script>]]>\n<?php ?>\n<!DOCTYPE x>")
+	f.Add("| a | b |\n|---|---|\n| <br> | <img src=x onerror=y> |")
+	f.Add("* <details open><summary>x</summary></details>\n> <textarea>")
+	f.Fuzz(func(t *testing.T, md string) {
+		if strings.ContainsAny(md, "$!") { // math needs its own tags; images need files
+			return
+		}
+		page, err := HTML([]byte(md), t.TempDir(), "t")
+		if err != nil {
+			return
+		}
+		root, err := xhtml.Parse(bytes.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		metas := 0
+		var walk func(n *xhtml.Node)
+		walk = func(n *xhtml.Node) {
+			if n.Type == xhtml.ElementNode {
+				if !markdownTags[n.Data] || n.Data == "input" {
+					t.Fatalf("<%s> from %q", n.Data, md)
+				}
+				if n.Data == "meta" {
+					metas++
+				}
+				for _, a := range n.Attr {
+					if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+						t.Fatalf("attribute %s from %q", a.Key, md)
+					}
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(root)
+		if metas != pageMeta {
+			t.Fatalf("%d <meta> from %q", metas, md)
+		}
+	})
 }
