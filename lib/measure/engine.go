@@ -5,17 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/progress"
-	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -471,33 +467,4 @@ func (e *Engine) retry(ctx context.Context, f func() (int, error)) (int, error) 
 		}
 		delay *= 2
 	}
-}
-
-func writeRunFile(dir, id string, cfg RunConfig) error {
-	path := layout.RunConfig(dir)
-	if err := layout.CheckNotSymlink(path); err != nil {
-		return fmt.Errorf("measure: %w", err)
-	}
-	if b, err := os.ReadFile(path); err == nil {
-		var rf RunFile
-		if err := yaml.Unmarshal(b, &rf); err != nil {
-			return fmt.Errorf("measure: %s: %w", path, err)
-		}
-		if rf.ID != id {
-			return fmt.Errorf("measure: %s: holds run %s, not %s", path, rf.ID, id)
-		}
-		return nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("measure: %w", err)
-	}
-	b, err := yaml.Marshal(RunFile{ID: id, CodeVersion: codeVersion(), Config: cfg})
-	if err != nil {
-		return fmt.Errorf("measure: encoding %s: %w", path, err)
-	}
-	// Atomic, so a kill never leaves a half-written run.yaml.
-	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
-		return fmt.Errorf("measure: %w", err)
-	}
-	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/prefscope/prefscope/lib/layout"
+	"github.com/prefscope/prefscope/lib/repo"
+	"go.yaml.in/yaml/v3"
 )
 
 // ErrNeedsWrite is returned by a ReadOnly engine's Run when the run has
@@ -62,4 +64,35 @@ func readStored(dir, id string, calls []call, sum Summary) (Summary, error) {
 		return sum, fmt.Errorf("run %s: %d calls left: %w", id, len(want), ErrNeedsWrite)
 	}
 	return sum, nil
+}
+
+// writeRunFile writes run.yaml for a new run, or checks that an existing
+// one (never read through a symlink) holds the same run id.
+func writeRunFile(dir, id string, cfg RunConfig) error {
+	path := layout.RunConfig(dir)
+	if err := layout.CheckNotSymlink(path); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
+	if b, err := os.ReadFile(path); err == nil {
+		var rf RunFile
+		if err := yaml.Unmarshal(b, &rf); err != nil {
+			return fmt.Errorf("measure: %s: %w", path, err)
+		}
+		if rf.ID != id {
+			return fmt.Errorf("measure: %s: holds run %s, not %s", path, rf.ID, id)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
+	b, err := yaml.Marshal(RunFile{ID: id, CodeVersion: codeVersion(), Config: cfg})
+	if err != nil {
+		return fmt.Errorf("measure: encoding %s: %w", path, err)
+	}
+	// Atomic, so a kill never leaves a half-written run.yaml.
+	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
+	return nil
 }
