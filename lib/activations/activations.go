@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/progress"
@@ -340,5 +341,5 @@ func readLayer(path, tensor string) ([][]float32, error) {
 
 // Dir is where a study keeps a model's activation store.
 func Dir(studyDir, modelName string) string {
-	return filepath.Join(studyDir, "activations", measure.SafeName(modelName))
+	return filepath.Join(studyDir, "activations", layout.SafeName(modelName))
 }

@@ -4,7 +4,8 @@
 //	<study>/study.yaml
 //	<study>/.prefscope.lock
 //	<study>/truth.json
-//	<study>/runs/<run-id>/{run.yaml, measurements.jsonl, utilities.csv, fit.yaml}
+//	<study>/truths/<model>.json
+//	<study>/runs/<run-id>/{run.yaml, measurements.jsonl, errors.jsonl, utilities.csv, fit.yaml, .prefscope.lock}
 //	<study>/completions/<model>.jsonl
 //	<study>/active/<part>/{utilities.csv, fit.yaml}
 //	<study>/activations/<model>/{extract.yaml, index.jsonl, shard-NNNNN.safetensors}
@@ -14,7 +15,10 @@
 // It also owns the two checks that keep a study's files inside the study: a
 // name read from a file (a shard named by an index) must stay inside its
 // directory (Within), and a file the study owns is opened without following
-// symlinks (OpenNoFollow, in nofollow.go).
+// symlinks (OpenNoFollow, in nofollow.go). Classify (classify.go) says
+// which of these a path is, so a test can walk a study and find no file
+// that the layout does not name. An append-only log keeps the lines it
+// sets aside beside it, <log>.rejected.
 package layout
 
 import (

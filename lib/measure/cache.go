@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -45,21 +45,17 @@ func NewMemoryCompletionCache() *CompletionCache {
 
 // OpenCompletionCache opens the cache for modelName in studyDir/completions.
 func OpenCompletionCache(studyDir, modelName string) (*CompletionCache, error) {
-	dir := filepath.Join(studyDir, "completions")
+	dir := layout.Completions(studyDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
 	c := NewMemoryCompletionCache()
-	log, err := OpenAppendLog(completionPath(studyDir, modelName), c.load)
+	log, err := OpenAppendLog(layout.CompletionCache(studyDir, modelName), c.load)
 	if err != nil {
 		return nil, fmt.Errorf("measure: completion cache: %w", err)
 	}
 	c.log = log
 	return c, nil
-}
-
-func completionPath(studyDir, modelName string) string {
-	return filepath.Join(studyDir, "completions", SafeName(modelName)+".jsonl")
 }
 
 func (c *CompletionCache) load(line []byte, _ int) error {

@@ -5,16 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/progress"
-	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -122,7 +119,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 	}
 	want := callKeys(calls)
 	done := map[string]bool{}
-	store, err := OpenAppendLog(filepath.Join(dir, "measurements.jsonl"), func(line []byte, _ int) error {
+	store, err := OpenAppendLog(layout.Measurements(dir), func(line []byte, _ int) error {
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
@@ -142,7 +139,7 @@ func (e *Engine) Run(ctx context.Context, runsDir string, cfg RunConfig) (Summar
 	}
 	defer store.Close()
 	sum.Rejected = store.Rejected()
-	errLog, err := OpenAppendLog(filepath.Join(dir, "errors.jsonl"), nil)
+	errLog, err := OpenAppendLog(layout.RunErrors(dir), nil)
 	if err != nil {
 		return sum, fmt.Errorf("measure: %w", err)
 	}
@@ -478,30 +475,4 @@ func (e *Engine) retry(ctx context.Context, f func() (int, error)) (int, error) 
 		}
 		delay *= 2
 	}
-}
-
-func writeRunFile(dir, id string, cfg RunConfig) error {
-	path := filepath.Join(dir, "run.yaml")
-	if b, err := os.ReadFile(path); err == nil {
-		var rf RunFile
-		if err := yaml.Unmarshal(b, &rf); err != nil {
-			return fmt.Errorf("measure: %s: %w", path, err)
-		}
-		if rf.ID != id {
-			return fmt.Errorf("measure: %s: holds run %s, not %s", path, rf.ID, id)
-		}
-		return nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("measure: %w", err)
-	}
-	b, err := yaml.Marshal(RunFile{ID: id, CodeVersion: codeVersion(), Config: cfg})
-	if err != nil {
-		return fmt.Errorf("measure: encoding %s: %w", path, err)
-	}
-	// Atomic, so a kill never leaves a half-written run.yaml.
-	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
-		return fmt.Errorf("measure: %w", err)
-	}
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/repo"
 )
 
@@ -36,7 +37,12 @@ var ErrRejectLine = errors.New("line rejected")
 // file and line: corruption is never silently dropped. Lines refused with
 // ErrRejectLine are moved, whole, to <path>.rejected (see Rejected).
 func OpenAppendLog(path string, visit func(line []byte, n int) error) (*AppendLog, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	// The log is the study's own file: never written through a symlink
+	// planted in its place, never a FIFO or device.
+	if err := layout.CheckNotSymlink(path); err != nil {
+		return nil, err
+	}
+	f, err := layout.OpenNoFollow(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +71,7 @@ func OpenAppendLog(path string, visit func(line []byte, n int) error) (*AppendLo
 	} else if err := os.Truncate(path, good); err != nil {
 		return nil, fmt.Errorf("%s: dropping torn last line: %w", path, err)
 	}
-	f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err = layout.OpenNoFollow(path, os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +102,7 @@ func moveRejected(path string, lines map[int]bool) error {
 	if err != nil {
 		return err
 	}
-	rf, err := os.OpenFile(path+".rejected", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	rf, err := layout.OpenNoFollow(layout.Rejected(path), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}

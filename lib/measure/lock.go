@@ -4,17 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gofrs/flock"
+	"github.com/prefscope/prefscope/lib/layout"
 )
-
-// LockFile is the name of the lock file a writer holds in a study directory
-// (and in each run directory while the engine appends to it).
-const LockFile = ".prefscope.lock"
 
 // ErrLocked is wrapped by WriteLock's error when another writer holds the
 // lock and the caller did not ask to wait.
@@ -36,8 +34,15 @@ func WriteLock(ctx context.Context, dir string, wait bool) (*Lock, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
-	path := filepath.Join(dir, LockFile)
-	fl := flock.New(path)
+	path := layout.Lock(dir)
+	// The lock file is the study's own: a symlink planted in its place would
+	// make the holder line overwrite whatever it points to. Refused by lstat
+	// first (a clear error), and by O_NOFOLLOW when the lock file is opened,
+	// so a link swapped in between is refused too (ELOOP).
+	if err := layout.CheckNotSymlink(path); err != nil {
+		return nil, fmt.Errorf("measure: lock: %w", err)
+	}
+	fl := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK), flock.SetPermissions(0o644))
 	var ok bool
 	var err error
 	if wait {
@@ -48,6 +53,9 @@ func WriteLock(ctx context.Context, dir string, wait bool) (*Lock, error) {
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("measure: waiting for %s: %w", path, ctx.Err())
+		}
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, fmt.Errorf("measure: lock: %s: is a symlink; a study's own files are never followed through links", path)
 		}
 		return nil, fmt.Errorf("measure: locking %s: %w", path, err)
 	}
@@ -73,8 +81,7 @@ func holder(path string) string {
 		if try > 0 {
 			time.Sleep(10 * time.Millisecond)
 		}
-		b, _ := os.ReadFile(path)
-		s = strings.TrimSpace(string(b))
+		s = strings.TrimSpace(readHolder(path))
 	}
 	if s == "" {
 		return "another process (holder not recorded)"
@@ -96,7 +103,7 @@ func (l *Lock) Unlock() error {
 // writeHolder replaces the lock file's text with info in place: the lock is
 // held on the file's inode, so the file is rewritten, never replaced.
 func writeHolder(path, info string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	f, err := layout.OpenNoFollow(path, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -105,4 +112,15 @@ func writeHolder(path, info string) error {
 		return err
 	}
 	return f.Truncate(int64(len(info)))
+}
+
+// readHolder reads at most 4 KiB of the lock file, never through a link.
+func readHolder(path string) string {
+	f, err := layout.OpenNoFollow(path, os.O_RDONLY, 0)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 4096))
+	return string(b)
 }

@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -9,7 +10,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -18,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
@@ -241,6 +242,10 @@ type Run struct {
 	Dir     string
 	File    RunFile
 	Records []Record
+	// Store names the records read (a consistent prefix of the store,
+	// when a writer is still appending): a fit records it as what it was
+	// fitted on.
+	Store StoreDigest
 }
 
 // ReadRun loads a run directory written by the engine, with its records
@@ -249,25 +254,22 @@ type Run struct {
 // line is ignored (the engine drops it on resume); a malformed complete line
 // is an error naming the file and line.
 func ReadRun(dir string) (*Run, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "run.yaml"))
+	b, err := readOwned(layout.RunConfig(dir))
 	if err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
 	var rf RunFile
 	if err := yaml.Unmarshal(b, &rf); err != nil {
-		return nil, fmt.Errorf("measure: %s: %w", filepath.Join(dir, "run.yaml"), err)
+		return nil, fmt.Errorf("measure: %s: %w", layout.RunConfig(dir), err)
 	}
 	run := &Run{Dir: dir, File: rf}
-	path := filepath.Join(dir, "measurements.jsonl")
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return run, nil
-	}
+	path := layout.Measurements(dir)
+	data, digest, err := readStore(path)
 	if err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}
-	defer f.Close()
-	_, err = ScanLines(f, path, func(line []byte, _ int) error {
+	run.Store = digest
+	_, err = ScanLines(bytes.NewReader(data), path, func(line []byte, _ int) error {
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
@@ -284,7 +286,7 @@ func ReadRun(dir string) (*Run, error) {
 
 // ReadRuns loads every run under studyDir/runs, sorted by part then id.
 func ReadRuns(studyDir string) ([]*Run, error) {
-	entries, err := os.ReadDir(filepath.Join(studyDir, "runs"))
+	entries, err := os.ReadDir(layout.Runs(studyDir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -296,11 +298,11 @@ func ReadRuns(studyDir string) ([]*Run, error) {
 		if !e.IsDir() {
 			continue
 		}
-		dir := filepath.Join(studyDir, "runs", e.Name())
-		if _, err := os.Stat(filepath.Join(dir, "run.yaml")); errors.Is(err, os.ErrNotExist) {
+		dir := layout.Run(studyDir, e.Name())
+		if _, err := os.Stat(layout.RunConfig(dir)); errors.Is(err, os.ErrNotExist) {
 			// A run killed before its run.yaml landed has made no calls
 			// (records are written only after it); anything else is damage.
-			if _, err := os.Stat(filepath.Join(dir, "measurements.jsonl")); err == nil {
+			if _, err := os.Stat(layout.Measurements(dir)); err == nil {
 				return nil, fmt.Errorf("measure: %s: measurements.jsonl without run.yaml", dir)
 			}
 			continue
@@ -398,22 +400,3 @@ func callSeed(seed int64, key string) int64 {
 
 func pairKey(a, b string, s int) string { return a + "|" + b + "|" + strconv.Itoa(s) }
 func taskKey(x string, s int) string    { return x + "|" + strconv.Itoa(s) }
-
-// SafeName maps s to a file name: letters, digits, - _ and . are kept, any
-// other rune becomes _, and so does a leading dot, so that the name is never
-// ".", ".." or hidden; an empty s becomes "_".
-func SafeName(s string) string {
-	out := []rune(strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
-			return r
-		}
-		return '_'
-	}, s))
-	if len(out) == 0 {
-		return "_"
-	}
-	if out[0] == '.' {
-		out[0] = '_'
-	}
-	return string(out)
-}

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"github.com/prefscope/prefscope/lib/layout"
+	"github.com/prefscope/prefscope/lib/repo"
+	"go.yaml.in/yaml/v3"
 )
 
 // ErrNeedsWrite is returned by a ReadOnly engine's Run when the run has
@@ -44,7 +47,7 @@ func readStored(dir, id string, calls []call, sum Summary) (Summary, error) {
 		return sum, err
 	}
 	if run.File.ID != id {
-		return sum, fmt.Errorf("measure: %s: holds run %s, not %s", filepath.Join(dir, "run.yaml"), run.File.ID, id)
+		return sum, fmt.Errorf("measure: %s: holds run %s, not %s", layout.RunConfig(dir), run.File.ID, id)
 	}
 	want := callKeys(calls)
 	for _, r := range run.Records {
@@ -61,4 +64,35 @@ func readStored(dir, id string, calls []call, sum Summary) (Summary, error) {
 		return sum, fmt.Errorf("run %s: %d calls left: %w", id, len(want), ErrNeedsWrite)
 	}
 	return sum, nil
+}
+
+// writeRunFile writes run.yaml for a new run, or checks that an existing
+// one (never read through a symlink) holds the same run id.
+func writeRunFile(dir, id string, cfg RunConfig) error {
+	path := layout.RunConfig(dir)
+	if err := layout.CheckNotSymlink(path); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
+	if b, err := os.ReadFile(path); err == nil {
+		var rf RunFile
+		if err := yaml.Unmarshal(b, &rf); err != nil {
+			return fmt.Errorf("measure: %s: %w", path, err)
+		}
+		if rf.ID != id {
+			return fmt.Errorf("measure: %s: holds run %s, not %s", path, rf.ID, id)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
+	b, err := yaml.Marshal(RunFile{ID: id, CodeVersion: codeVersion(), Config: cfg})
+	if err != nil {
+		return fmt.Errorf("measure: encoding %s: %w", path, err)
+	}
+	// Atomic, so a kill never leaves a half-written run.yaml.
+	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
+		return fmt.Errorf("measure: %w", err)
+	}
+	return nil
 }

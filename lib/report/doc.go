@@ -23,11 +23,14 @@
 //
 // AssembleHTML renders highlights.md with goldmark (GitHub tables, GitHub
 // heading anchors) into one file that needs nothing else to be read:
-// figures are inlined as data: URIs, $...$ and $$...$$ become MathML, which
-// browsers draw natively (MathML converts the TeX subset the notebooks use,
-// and an unknown command is an error, not a wrong formula), raw HTML is
-// shown as text, and a Content-Security-Policy forbids any fetch. FigureLinks
-// and ResolveFigure let tests check that every figure link resolves.
+// figures are inlined as data: URIs (regular files from the report
+// directory or assets/, at most MaxFigureBytes each), $...$ and $$...$$
+// become MathML, which browsers draw natively (lib/mathml converts the TeX
+// subset the notebooks use, and an unknown command is an error, not a wrong
+// formula), no raw HTML of a section reaches the page (it is shown as text),
+// bidirectional control characters are shown as [U+202E], and a
+// Content-Security-Policy forbids any fetch. FigureLinks and ResolveFigure
+// let tests check that every figure link resolves.
 //
 // # Key numbers
 //

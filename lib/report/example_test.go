@@ -86,17 +86,3 @@ func ExampleAssemble() {
 	// - Positivity: not run
 	//
 }
-
-func ExampleMathML() {
-	m, err := report.MathML(`\mu_i^2`, false)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(m)
-	_, err = report.MathML(`\foo`, false)
-	fmt.Println(err)
-	// Output:
-	// <math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><msubsup><mi>μ</mi><mi>i</mi><mn>2</mn></msubsup><annotation encoding="application/x-tex">\mu_i^2</annotation></semantics></math>
-	// report: math `\foo`: unknown command \foo
-}

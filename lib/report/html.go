@@ -2,11 +2,8 @@ package report
 
 import (
 	"bytes"
-	"encoding/base64"
 	"fmt"
 	"html"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 
@@ -47,16 +44,21 @@ func AssembleHTML(date string) (string, error) {
 // HTML renders the markdown md as one self-contained HTML page titled
 // title, which shows the same with no network access when viewed:
 //
-//   - every image link is read relative to dir (or as an absolute path)
-//     and inlined as a data: URI; a link that does not resolve to a PNG,
-//     JPEG, GIF or WebP file is an error naming it, and so is a remote one;
+//   - every image link is read relative to dir and inlined as a data: URI;
+//     a link that does not resolve to a regular PNG, JPEG, GIF or WebP file
+//     of at most MaxFigureBytes inside dir or the repository's assets/ is
+//     an error naming it, and so is a remote one (see ResolveFigure);
 //   - $...$ and $$...$$ become MathML, which browsers render themselves
-//     (see MathML); a formula the converter does not know is an error;
+//     (see lib/mathml); a formula the converter does not know is an error;
 //   - tables follow GitHub's syntax, and headings get GitHub's anchors, so
 //     the links of Assemble's table of contents work;
-//   - raw HTML other than comments and <br> is shown as text, not passed
-//     through, so nothing in a section can load anything; the page's
-//     Content-Security-Policy forbids every fetch as a second guard.
+//   - no raw HTML of the markdown reaches the page: it is shown as text
+//     (the key-number markers Assemble reads are left out, and a <br> in a
+//     table cell, which Table writes, becomes the page's own line break),
+//     so nothing in a section can load, navigate or submit anything; the
+//     page's Content-Security-Policy forbids every fetch as a second guard;
+//   - bidirectional control characters (U+202E and the like) are shown
+//     escaped, as [U+202E], so text cannot be made to read backwards.
 func HTML(md []byte, dir, title string) ([]byte, error) {
 	gm := newMarkdown()
 	ctx := parser.NewContext(parser.WithIDs(&headingIDs{anchors: anchorSet{}}))
@@ -84,8 +86,8 @@ func HTML(md []byte, dir, title string) ([]byte, error) {
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">` + "\n")
 	b.WriteString(`<meta name="viewport" content="width=device-width, initial-scale=1">` + "\n")
-	fmt.Fprintf(&b, "<title>%s</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", html.EscapeString(title), pageCSS)
-	b.Write(body.Bytes())
+	fmt.Fprintf(&b, "<title>%s</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", escapeBidi(html.EscapeString(title)), pageCSS)
+	b.WriteString(escapeBidi(body.String()))
 	b.WriteString("</main>\n</body>\n</html>\n")
 	return b.Bytes(), nil
 }
@@ -102,45 +104,6 @@ func FigureLinks(md []byte) []string {
 		return ast.WalkContinue, nil
 	})
 	return links
-}
-
-// ResolveFigure returns the file an image link of a report in dir names.
-func ResolveFigure(link, dir string) (string, error) {
-	u, err := url.Parse(link)
-	if err == nil && u.Scheme != "" && len(u.Scheme) > 1 { // not a Windows drive letter
-		return "", fmt.Errorf("figure %q: only local files can be inlined, not %s: links", link, u.Scheme)
-	}
-	path := link
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, filepath.FromSlash(link))
-	}
-	if _, err := os.Stat(path); err != nil {
-		// Links may be percent-encoded (spaces as %20).
-		if dec, derr := url.PathUnescape(link); derr == nil && dec != link {
-			return ResolveFigure(dec, dir)
-		}
-		return "", fmt.Errorf("figure %q: %w", link, err)
-	}
-	return path, nil
-}
-
-// inlineImage reads the image a link names and returns it as a data: URI.
-func inlineImage(link, dir string) (string, error) {
-	path, err := ResolveFigure(link, dir)
-	if err != nil {
-		return "", err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("figure %q: %w", link, err)
-	}
-	mime := http.DetectContentType(data)
-	switch mime {
-	case "image/png", "image/jpeg", "image/gif", "image/webp":
-	default:
-		return "", fmt.Errorf("figure %q (%s): %s is not a PNG, JPEG, GIF or WebP image", link, path, mime)
-	}
-	return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data), nil
 }
 
 func newMarkdown() goldmark.Markdown {

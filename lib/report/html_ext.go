@@ -1,7 +1,7 @@
 package report
 
 // goldmark extensions of the HTML report: TeX math as MathML, and raw HTML
-// shown as text (bar comments and <br>, which Table writes for line breaks).
+// shown as text (see rawHTMLRenderer).
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"unicode"
 
+	"github.com/prefscope/prefscope/lib/mathml"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -103,7 +104,7 @@ func (mathRenderer) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
 			return ast.WalkContinue, nil
 		}
 		m := n.(*mathNode)
-		s, err := MathML(m.TeX, m.Display)
+		s, err := mathml.FromTeX(m.TeX, m.Display)
 		if err != nil {
 			return ast.WalkStop, err
 		}
@@ -119,27 +120,20 @@ func (mathExtension) Extend(m goldmark.Markdown) {
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(mathRenderer{}, 150)))
 }
 
-// rawHTMLRenderer passes comments and <br> through and shows any other raw
-// HTML as text: nothing is dropped, and nothing can load from the network.
+// rawHTMLRenderer lets no raw HTML of the markdown through: it is shown as
+// text. Two things sections need are rendered by the page itself: the
+// key-number markers (which Assemble reads, and a reader need not see) are
+// left out, and a <br> that Table writes inside a cell becomes the page's
+// own <br>. Anything else, comments included (a browser closes "<!-->" at
+// once, so what follows it would be live), is escaped.
 type rawHTMLRenderer struct{}
 
 var lineBreakHTML = regexp.MustCompile(`(?i)^<br\s*/?>$`)
 
-// passThrough reports whether raw is one HTML comment or one <br>.
-func passThrough(raw []byte) bool {
-	t := bytes.TrimSpace(raw)
-	if bytes.HasPrefix(t, []byte("<!--")) && bytes.HasSuffix(t, []byte("-->")) && len(t) >= 7 {
-		return !bytes.Contains(t[4:len(t)-3], []byte("--"))
-	}
-	return lineBreakHTML.Match(t)
-}
-
-func writeRawHTML(w util.BufWriter, raw []byte) {
-	if passThrough(raw) {
-		_, _ = w.Write(raw)
-		return
-	}
-	_, _ = w.WriteString(html.EscapeString(string(raw)))
+// isMarker reports whether raw is exactly one of the key-number markers.
+func isMarker(raw []byte) bool {
+	t := string(bytes.TrimSpace(raw))
+	return t == keyNumbersStart || t == keyNumbersEnd
 }
 
 func (rawHTMLRenderer) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
@@ -151,7 +145,13 @@ func (rawHTMLRenderer) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
 				seg := segs.At(i)
 				raw = append(raw, seg.Value(source)...)
 			}
-			writeRawHTML(w, raw)
+			switch {
+			case isMarker(raw):
+			case lineBreakHTML.Match(bytes.TrimSpace(raw)):
+				_, _ = w.WriteString("<br>")
+			default:
+				_, _ = w.WriteString(html.EscapeString(string(raw)))
+			}
 		}
 		return ast.WalkSkipChildren, nil
 	})
@@ -168,9 +168,7 @@ func (rawHTMLRenderer) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
 		if b.HasClosure() {
 			raw = append(raw, b.ClosureLine.Value(source)...)
 		}
-		if passThrough(raw) {
-			_, _ = w.Write(raw)
-		} else {
+		if !isMarker(raw) {
 			_, _ = w.WriteString("<p>" + html.EscapeString(string(raw)) + "</p>\n")
 		}
 		return ast.WalkSkipChildren, nil

@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
@@ -245,7 +246,7 @@ func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []
 	for ti, tpl := range tpls {
 		cfg := measure.RunConfig{Study: "calibration", Part: "robustness", Model: model.Spec{Kind: "synth", Seed: seed},
 			Template: tpl, Tasks: ids, Pairs: pairs, Samples: opt.Samples, Temperature: 1, Seed: callSeed + int64(ti)}
-		sum, err := eng.Run(ctx, filepath.Join(dir, "runs"), cfg)
+		sum, err := eng.Run(ctx, layout.Runs(dir), cfg)
 		if err != nil {
 			return nil, err
 		}

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/utility"
 )
@@ -161,7 +161,7 @@ func (e *Env) runActive(ctx context.Context, opts Options) ([]ActiveResult, erro
 		if err != nil {
 			return out, fmt.Errorf("study: active run %s: %w", ac.Base.Part, err)
 		}
-		dir := filepath.Join(e.Study.dir, "active", ac.Base.Part)
+		dir := layout.Active(e.Study.dir, ac.Base.Part)
 		if err := e.writeActiveFit(dir, u); err != nil {
 			return out, err
 		}
@@ -193,11 +193,11 @@ func (e *Env) writeActiveFit(dir string, u *utility.Utilities) error {
 	if err := utility.WriteRunFit(tmp, u, counts); err != nil {
 		return err
 	}
-	for _, name := range []string{"utilities.csv", "fit.yaml"} {
-		want, _ := os.ReadFile(filepath.Join(tmp, name))
-		have, err := os.ReadFile(filepath.Join(dir, name))
+	for _, path := range []func(string) string{layout.Utilities, layout.Fit} {
+		want, _ := os.ReadFile(path(tmp))
+		have, err := os.ReadFile(path(dir))
 		if err != nil || !bytes.Equal(have, want) {
-			return fmt.Errorf("study: %s: %w", filepath.Join(dir, name), measure.ErrNeedsWrite)
+			return fmt.Errorf("study: %s: %w", path(dir), measure.ErrNeedsWrite)
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -45,7 +46,7 @@ func TestStudyPathNames(t *testing.T) {
 		})
 	}
 	for _, n := range []string{"..", ".", "", "../x", ".hidden"} {
-		if got := measure.SafeName(n); got == "." || got == ".." || got == "" || strings.HasPrefix(got, ".") || strings.Contains(got, "/") {
+		if got := layout.SafeName(n); got == "." || got == ".." || got == "" || strings.HasPrefix(got, ".") || strings.Contains(got, "/") {
 			t.Errorf("SafeName(%q) = %q", n, got)
 		}
 	}

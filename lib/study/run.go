@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
@@ -137,7 +137,7 @@ func (e *Env) openModel(spec model.Spec, own bool, opts Options, readOnly bool) 
 		}
 	}
 	if sm, ok := m.(*synth.Model); ok {
-		path := filepath.Join(dir, TruthFile)
+		path := layout.Truth(dir)
 		if !own {
 			path = partTruthPath(dir, m.Name())
 		}
@@ -190,7 +190,7 @@ func (m storedOnly) Chat(context.Context, model.Request) (model.Response, error)
 }
 
 // RunsDir is where the study's runs are stored.
-func (e *Env) RunsDir() string { return filepath.Join(e.Study.dir, "runs") }
+func (e *Env) RunsDir() string { return layout.Runs(e.Study.dir) }
 
 // Close flushes the completion caches and releases the study's lock.
 func (e *Env) Close() error {
@@ -210,7 +210,7 @@ func (s *Study) checkParts(parts []string) error {
 			for i, q := range s.Parts {
 				names[i] = q.Name
 			}
-			return fmt.Errorf("study: %s has no part %q (parts: %v)", filepath.Join(s.dir, "study.yaml"), p, names)
+			return fmt.Errorf("study: %s has no part %q (parts: %v)", layout.Study(s.dir), p, names)
 		}
 	}
 	return nil
@@ -304,7 +304,7 @@ func staleRuns(dir string, cfgs []measure.RunConfig) (runs, records int, err err
 		c.Inputs = ""
 		current[c.ID()] = id
 	}
-	entries, err := os.ReadDir(filepath.Join(dir, "runs"))
+	entries, err := os.ReadDir(layout.Runs(dir))
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, 0, nil
 	}
@@ -312,7 +312,7 @@ func staleRuns(dir string, cfgs []measure.RunConfig) (runs, records int, err err
 		return 0, 0, fmt.Errorf("study: %w", err)
 	}
 	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, "runs", e.Name(), "run.yaml"))
+		b, err := os.ReadFile(layout.RunConfig(layout.Run(dir, e.Name())))
 		if err != nil {
 			continue // not a run (or one killed before its run.yaml landed)
 		}
@@ -323,7 +323,7 @@ func staleRuns(dir string, cfgs []measure.RunConfig) (runs, records int, err err
 		rf.Config.Inputs = ""
 		if id, ok := current[rf.Config.ID()]; ok && id != rf.ID {
 			runs++
-			lines, _ := os.ReadFile(filepath.Join(dir, "runs", e.Name(), "measurements.jsonl"))
+			lines, _ := os.ReadFile(layout.Measurements(layout.Run(dir, e.Name())))
 			records += bytes.Count(lines, []byte{'\n'})
 		}
 	}

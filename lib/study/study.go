@@ -11,6 +11,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
@@ -158,7 +159,7 @@ var ActiveStrategies = []string{"paper", "reference-study", "random", "info-gain
 // Load reads dir/study.yaml. Errors name the file, the line and the key;
 // a file over MaxStudyFileBytes is refused before it is parsed.
 func Load(dir string) (*Study, error) {
-	path := filepath.Join(dir, "study.yaml")
+	path := layout.Study(dir)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("study: %w", err)
@@ -191,7 +192,7 @@ func Load(dir string) (*Study, error) {
 // Dir is the study directory.
 func (s *Study) Dir() string { return s.dir }
 
-func (s *Study) path() string { return filepath.Join(s.dir, "study.yaml") }
+func (s *Study) path() string { return layout.Study(s.dir) }
 
 // LoadTasks loads the study's task universe.
 func (s *Study) LoadTasks() ([]task.Task, error) { return s.LoadTasksContext(context.Background()) }
@@ -214,6 +215,13 @@ func (s *Study) LoadTasksContext(ctx context.Context) ([]task.Task, error) {
 			src.Path = filepath.Join(s.dir, src.Path)
 		}
 		srcs = append(srcs, source{fmt.Sprintf("tasks.sources[%d] (%s)", i, src), src})
+	}
+	plain := make([]task.Source, len(srcs))
+	for i, src := range srcs {
+		plain[i] = src.src
+	}
+	if err := task.CheckSizes(plain); err != nil {
+		return nil, fmt.Errorf("study: %s: tasks: %w", s.path(), err)
 	}
 	var all []task.Task
 	from := map[string]string{}

@@ -8,26 +8,23 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/repo"
 )
 
-// TruthFile is where a synthetic study keeps its planted parameters.
-const TruthFile = "truth.json"
+// TruthFile is where a synthetic study keeps its planted parameters
+// (layout.Truth).
+const TruthFile = layout.TruthFile
 
 // ErrNoTruth is returned by LoadTruth for a study whose model is not the
 // simulated respondent.
 var ErrNoTruth = errors.New("study: the model is not simulated, so there is no planted truth")
 
-// TruthsDir holds the planted truths of the synth models that parts name
-// besides the study's own (whose truth is TruthFile).
-const TruthsDir = "truths"
-
-func partTruthPath(dir, modelName string) string {
-	// SafeName: a model name is never ".." or a path.
-	return filepath.Join(dir, TruthsDir, measure.SafeName(modelName)+".json")
-}
+// partTruthPath is the planted truth of a synth model that a part names
+// besides the study's own (whose truth is layout.Truth).
+func partTruthPath(dir, modelName string) string { return layout.PartTruth(dir, modelName) }
 
 // writeTruth saves the planted parameters of a synth model at path; an
 // unchanged file is left alone. With readOnly, a file that would change is
@@ -60,7 +57,7 @@ func LoadTruth(dir string) (*synth.Truth, error) {
 	if s.Model.Kind != "synth" {
 		return nil, ErrNoTruth
 	}
-	t, err := synth.ReadTruth(filepath.Join(dir, TruthFile))
+	t, err := synth.ReadTruth(layout.Truth(dir))
 	if err != nil {
 		return nil, fmt.Errorf("study: %w (run the study first: study.Run or prefscope simulate)", err)
 	}
@@ -83,7 +80,7 @@ func LoadTruths(dir string) (map[string]*synth.Truth, error) {
 			continue
 		}
 		name := synth.ModelName(spec.Seed)
-		path := filepath.Join(dir, TruthFile)
+		path := layout.Truth(dir)
 		if i > 0 {
 			path = partTruthPath(dir, name)
 		}

@@ -26,9 +26,22 @@
 // WildChat conversation; the BailBench content. Reference answers and
 // solutions are not part of a task.
 //
+// WildChat keeps a topic column or field, and the JSONL sources (MATH,
+// WildChat) a "meta" object of string (or JSON) values, in Task.Meta, so
+// that analyses can hold tasks out by topic.
+//
 // WildChat is filtered: by default only conversations whose language is
 // English and that are not flagged toxic are kept (WildChatOptions). The
 // filtered-out records are counted in Stats, not silently lost.
+//
+// # Size limits
+//
+// A source is refused before it is read when its file (or MATH directory)
+// is over MaxSourceBytes, and a set of sources when together over
+// MaxTotalBytes (CheckSizes; the error wraps ErrTooLarge): a study keeps its
+// tasks in memory, about three times their bytes. Larger datasets are
+// sampled down once (Load, Sample, WriteJSONL) and the sample is named.
+// Loaders read their files as a stream, record by record.
 //
 // # Errors
 //

@@ -24,6 +24,7 @@ type mathRecord struct {
 	Type     *string         `json:"type"`
 	Subject  *string         `json:"subject"`
 	UniqueID *string         `json:"unique_id"`
+	Meta     sourceMeta      `json:"meta"`
 }
 
 // LoadMathDir reads the MATH dataset (Hendrycks et al. 2021) in its
@@ -179,6 +180,9 @@ func (rec *mathRecord) task(id string) (Task, error) {
 	}
 	if rec.Type != nil && *rec.Type != "" {
 		t.Meta["type"] = *rec.Type
+	}
+	if err := rec.Meta.mergeInto(t.Meta); err != nil {
+		return Task{}, err
 	}
 	return t, nil
 }

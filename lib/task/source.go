@@ -97,6 +97,9 @@ func LoadWithStats(src Source) ([]Task, Stats, error) {
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("task: source %s: %w", src, err)
 	}
+	if err := CheckSizes([]Source{src}); err != nil {
+		return nil, Stats{}, err
+	}
 	switch {
 	case format == FormatTasks:
 		tasks, err := LoadJSONL(src.Path)
@@ -172,8 +175,12 @@ func withStats(tasks []Task, err error) ([]Task, Stats, error) {
 }
 
 // LoadAll loads every source in order and concatenates the tasks; an ID
-// that two sources share is an error naming both.
+// that two sources share is an error naming both. Sources over the size
+// limits (CheckSizes) are refused before any is read.
 func LoadAll(srcs []Source) ([]Task, error) {
+	if err := CheckSizes(srcs); err != nil {
+		return nil, err
+	}
 	var all []Task
 	from := map[string]int{}
 	for i, src := range srcs {

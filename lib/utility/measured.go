@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/template"
@@ -20,12 +19,15 @@ type RunCounts struct {
 	// Choices parsed to a winner; Refusals and Unparseable carry no
 	// preference and are not fitted, but are counted, never dropped.
 	Choices, Refusals, Unparseable int
+	// Source names the run's records the counts (and a fit on them) come
+	// from; WriteRunFit stores it in fit.yaml as fitted_on.
+	Source measure.StoreDigest `yaml:"-"`
 }
 
 // FromRun pools a revealed-preference run's choices into comparison data
 // over the run's tasks (both display orders pooled, one win per choice).
 func FromRun(r *measure.Run) (*Data, RunCounts, error) {
-	var c RunCounts
+	c := RunCounts{Source: r.Store}
 	ids := append([]string(nil), r.File.Config.Tasks...)
 	sort.Strings(ids)
 	d, err := NewDataIDs(ids)
@@ -186,35 +188,51 @@ type FitFile struct {
 	Iterations  int        `yaml:"iterations"`
 	Status      string     `yaml:"status"`
 	MuPriorSD   float64    `yaml:"mu_prior_sd"`
+	// FittedOn names the records of measurements.jsonl the fit used (absent
+	// for a fit that is not of one stored run, an active learner's);
+	// UtilitiesSHA256 is the digest of the utilities.csv written with it.
+	// ReadRunUtilities checks both, so a stale or mismatched fit is never
+	// read silently.
+	FittedOn        *measure.StoreDigest `yaml:"fitted_on,omitempty"`
+	UtilitiesSHA256 string               `yaml:"utilities_sha256,omitempty"`
 }
 
 // WriteRunFit stores a fit next to its run: utilities.csv (task_id, mu,
-// sigma) and fit.yaml (the options and what the fit saw), each written to a
-// temporary file and renamed into place.
+// sigma) and fit.yaml (the options, what the fit saw, c.Source as the
+// records it was fitted on, the digest of utilities.csv), each written to
+// a temporary file and renamed into place, fit.yaml last.
 func WriteRunFit(runDir string, u *Utilities, c RunCounts) error {
 	var buf bytes.Buffer
 	if err := u.WriteCSV(&buf); err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(runDir, "utilities.csv"), buf.Bytes()); err != nil {
+	if err := writeAtomic(layout.Utilities(runDir), buf.Bytes()); err != nil {
 		return err
 	}
-	b, err := yaml.Marshal(FitFile{Options: u.Options, Counts: c, Comparisons: u.Comparisons, NegLogLik: u.NegLogLik, Iterations: u.Iterations, Status: u.Status, MuPriorSD: u.MuPriorSD})
+	ff := FitFile{Options: u.Options, Counts: c, Comparisons: u.Comparisons, NegLogLik: u.NegLogLik, Iterations: u.Iterations, Status: u.Status, MuPriorSD: u.MuPriorSD,
+		UtilitiesSHA256: sha256Hex(buf.Bytes())}
+	if c.Source != (measure.StoreDigest{}) {
+		src := c.Source
+		ff.FittedOn = &src
+	}
+	b, err := yaml.Marshal(ff)
 	if err != nil {
 		return fmt.Errorf("utility: fit.yaml: %w", err)
 	}
-	return writeAtomic(filepath.Join(runDir, "fit.yaml"), b)
+	return writeAtomic(layout.Fit(runDir), b)
 }
 
-// ReadRunUtilities reads a run's utilities.csv as task id -> mu.
+// ReadRunUtilities reads a run's utilities.csv as task id -> mu, after
+// checking with fit.yaml that the fit is current (CheckRunFit): a fit made
+// on fewer or other records than the run now holds is an error naming the
+// run, never used silently.
 func ReadRunUtilities(runDir string) (map[string]float64, error) {
-	path := filepath.Join(runDir, "utilities.csv")
-	f, err := os.Open(path)
+	path := layout.Utilities(runDir)
+	data, err := CheckRunFit(runDir)
 	if err != nil {
-		return nil, fmt.Errorf("utility: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	ids, mu, _, err := ReadCSV(f, path)
+	ids, mu, _, err := ReadCSV(bytes.NewReader(data), path)
 	if err != nil {
 		return nil, err
 	}

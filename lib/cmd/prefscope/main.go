@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/repo"
 )
 
@@ -93,7 +94,7 @@ func studyDir(cmd, flagValue string, fallback bool) (string, error) {
 			return "", fmt.Errorf("%s: %w", cmd, err)
 		}
 	}
-	if filepath.Base(dir) == "study.yaml" {
+	if filepath.Base(dir) == layout.StudyFile {
 		dir = filepath.Dir(dir)
 	}
 	return filepath.Abs(dir)

@@ -6,8 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/study"
@@ -71,7 +71,7 @@ func measureStudy(ctx context.Context, dir string, opts study.Options, stdout, s
 		}
 		measure.WriteParseRates(stdout, rates)
 		tot := res.Totals()
-		fmt.Fprintf(stdout, "\n%s; runs in %s\n", tot, filepath.Join(dir, "runs"))
+		fmt.Fprintf(stdout, "\n%s; runs in %s\n", tot, layout.Runs(dir))
 		if res.StaleRecords > 0 {
 			fmt.Fprintf(stdout, "%d stored records (%d runs) no longer match the study's task prompts or templates and were not reused\n", res.StaleRecords, res.StaleRuns)
 		}

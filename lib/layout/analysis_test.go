@@ -1,4 +1,4 @@
-package report
+package layout
 
 import (
 	"math"
@@ -50,6 +50,17 @@ func TestSaveLoadAnalysis(t *testing.T) {
 				R2 float64 `json:"r2"`
 			}{})
 		}, "terms"},
+		{"symlinked result", func() error {
+			target := filepath.Join(dir, "elsewhere.json")
+			if err := os.WriteFile(target, []byte(`{"r2": 1}`), 0o644); err != nil {
+				return err
+			}
+			if err := os.Symlink(target, filepath.Join(dir, "analysis", "linked.json")); err != nil {
+				return err
+			}
+			return LoadAnalysis(dir, "linked", &out)
+		}, "symlink"},
+		{"save over a symlink", func() error { return SaveAnalysis(dir, "linked", in) }, "symlink"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -57,6 +68,9 @@ func TestSaveLoadAnalysis(t *testing.T) {
 				t.Errorf("error %v, want one containing %s", err, c.want)
 			}
 		})
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "elsewhere.json")); string(b) != `{"r2": 1}` {
+		t.Errorf("saving through a symlinked result wrote the file it points to: %s", b)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "analysis", "nan.json")); !os.IsNotExist(err) {
 		t.Error("a result that failed to encode left a file")

@@ -1,4 +1,4 @@
-package report
+package mathml
 
 import (
 	"encoding/xml"
@@ -61,19 +61,19 @@ func TestMathML(t *testing.T) {
 		{`\big( x`, false, `<mrow><mo minsize="1.2em" maxsize="1.2em">(</mo><mi>x</mi></mrow>`},
 	}
 	for _, tc := range cases {
-		m, err := MathML(tc.tex, tc.display)
+		m, err := FromTeX(tc.tex, tc.display)
 		if err != nil {
-			t.Errorf("MathML(%q): %v", tc.tex, err)
+			t.Errorf("FromTeX(%q): %v", tc.tex, err)
 			continue
 		}
 		if got := body(t, m); got != tc.want {
-			t.Errorf("MathML(%q, %v)\n got %s\nwant %s", tc.tex, tc.display, got, tc.want)
+			t.Errorf("FromTeX(%q, %v)\n got %s\nwant %s", tc.tex, tc.display, got, tc.want)
 		}
 		if tc.display != strings.Contains(m, `display="block"`) {
-			t.Errorf("MathML(%q, %v): display attribute wrong in %s", tc.tex, tc.display, m)
+			t.Errorf("FromTeX(%q, %v): display attribute wrong in %s", tc.tex, tc.display, m)
 		}
 		if !strings.Contains(m, `<annotation encoding="application/x-tex">`) {
-			t.Errorf("MathML(%q): no TeX annotation", tc.tex)
+			t.Errorf("FromTeX(%q): no TeX annotation", tc.tex)
 		}
 	}
 }
@@ -96,9 +96,9 @@ func TestMathMLErrors(t *testing.T) {
 		{`\frac{a}`, "missing argument"},
 	}
 	for _, tc := range cases {
-		m, err := MathML(tc.tex, false)
+		m, err := FromTeX(tc.tex, false)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.tex) {
-			t.Errorf("MathML(%q) = %q, %v; want an error naming the formula and %q", tc.tex, m, err, tc.want)
+			t.Errorf("FromTeX(%q) = %q, %v; want an error naming the formula and %q", tc.tex, m, err, tc.want)
 		}
 	}
 }
@@ -123,12 +123,12 @@ func FuzzMathML(f *testing.F) {
 		f.Add(s, false)
 	}
 	f.Fuzz(func(t *testing.T, tex string, display bool) {
-		m, err := MathML(tex, display)
+		m, err := FromTeX(tex, display)
 		if err != nil {
 			return
 		}
 		if werr := wellFormed(m); werr != nil {
-			t.Fatalf("MathML(%q) is not well-formed XML: %v\n%s", tex, werr, m)
+			t.Fatalf("FromTeX(%q) is not well-formed XML: %v\n%s", tex, werr, m)
 		}
 	})
 }

@@ -1,12 +1,4 @@
-package report
-
-// TeX math to MathML, for the self-contained HTML report: browsers render
-// MathML Core themselves, so the page needs no script, font or network to
-// show a formula. The converter covers the math-mode TeX that the notebooks
-// write (letters, numbers, operators, Greek, sub- and superscripts, \frac,
-// \sqrt, \left…\right, accents, \text, \operatorname, font commands, big
-// operators, spacing, matrices and cases); anything else is an error naming
-// the formula and the command, never a silently wrong formula.
+package mathml
 
 import (
 	"fmt"
@@ -16,15 +8,15 @@ import (
 	"unicode/utf8"
 )
 
-// MathML converts the TeX formula tex (the inside of $...$ or $$...$$) to a
+// FromTeX converts the TeX formula tex (the inside of $...$ or $$...$$) to a
 // <math> element, displayed as a block when display is true. The TeX source
 // is kept in an annotation, so copying the formula copies its TeX.
-func MathML(tex string, display bool) (string, error) {
+func FromTeX(tex string, display bool) (string, error) {
 	if !utf8.ValidString(tex) {
-		return "", fmt.Errorf("report: math %q: not valid UTF-8", tex)
+		return "", fmt.Errorf("mathml: %q: not valid UTF-8", tex)
 	}
 	if i := strings.IndexFunc(tex, notXMLChar); i >= 0 {
-		return "", fmt.Errorf("report: math %q: character %U at byte %d cannot appear in HTML", tex, []rune(tex[i:])[0], i)
+		return "", fmt.Errorf("mathml: %q: character %U at byte %d cannot appear in HTML", tex, []rune(tex[i:])[0], i)
 	}
 	p := &texParser{src: []rune(tex), display: display}
 	body := p.row(stopEnd)
@@ -32,7 +24,7 @@ func MathML(tex string, display bool) (string, error) {
 		p.fail("unexpected %q", string(p.src[p.i]))
 	}
 	if p.err != nil {
-		return "", fmt.Errorf("report: math `%s`: %w", tex, p.err)
+		return "", fmt.Errorf("mathml: `%s`: %w", tex, p.err)
 	}
 	attr := ""
 	if display {
