@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/plot/vg"
+
 	"github.com/prefscope/prefscope/lib/plot"
 )
 
@@ -75,7 +77,7 @@ func ModelBetasFigure(results []ModelResult) (*plot.Figure, error) {
 		Title:  "Which fields move each model's utilities: sensitivity β by model",
 		XLabel: "template field",
 		YLabel: "β, Δ correlation if same (95% task bootstrap)",
-		Legend: plot.LegendTopRight, Width: 11 * 72, Height: 5 * 72,
+		Width:  12 * 72, Height: 5 * 72,
 	}})
 }
 
@@ -84,7 +86,7 @@ func ModelBetasFigure(results []ModelResult) (*plot.Figure, error) {
 // regression recovers each model's planted profile.
 func RecoveryFigure(results []ModelResult) (*plot.Figure, error) {
 	var panels []*plot.Figure
-	for k, r := range results {
+	for _, r := range results {
 		if !r.Summary.HasPlanted {
 			continue
 		}
@@ -95,13 +97,9 @@ func RecoveryFigure(results []ModelResult) (*plot.Figure, error) {
 			pl.Values = append(pl.Values, t.Planted)
 		}
 		inside, cells := r.Recovered()
-		legend := plot.LegendNone
-		if k == 0 {
-			legend = plot.LegendTopRight
-		}
 		fig, err := plot.Bars(termNames(r)[1:], []plot.BarSeries{est, pl}, &plot.BarsOptions{Options: plot.Options{
 			Title:  fmt.Sprintf("%s: planted β inside the interval for %d of %d fields", r.Model, inside, cells),
-			YLabel: "β (Δ correlation if same)", Legend: legend, Height: 4 * 72,
+			YLabel: "β (Δ correlation if same)", Width: 11 * 72, Height: 4 * 72,
 		}})
 		if err != nil {
 			return nil, err
@@ -111,7 +109,8 @@ func RecoveryFigure(results []ModelResult) (*plot.Figure, error) {
 	if len(panels) == 0 {
 		return nil, fmt.Errorf("robustness: recovery figure: no model has a planted truth")
 	}
-	return plot.Grid(panels, 1, &plot.GridOptions{Title: "Estimated against planted sensitivity, per simulated model"})
+	return plot.Grid(panels, 1, &plot.GridOptions{Title: "Estimated against planted sensitivity, per simulated model",
+		Width: 11 * 72, Height: vg.Length(len(panels)) * 4.5 * 72})
 }
 
 // CrossModelFigure draws the model x model heatmap of the mean utility

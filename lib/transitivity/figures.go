@@ -57,8 +57,9 @@ func CycleProbabilityFigure(r Result) (*plot.Figure, error) {
 }
 
 // SamplesFigure draws the measured rate and its floors against the number
-// of samples per pair kept (one result per number, in order).
-func SamplesFigure(results []Result) (*plot.Figure, error) {
+// of samples per pair kept (one result per number, in order) of the data
+// named what (e.g. "dense part").
+func SamplesFigure(results []Result, what string) (*plot.Figure, error) {
 	if len(results) == 0 {
 		return nil, fmt.Errorf("transitivity: samples figure: no results")
 	}
@@ -72,7 +73,7 @@ func SamplesFigure(results []Result) (*plot.Figure, error) {
 		}
 		cs = append(cs, c)
 	}
-	return plot.Curves(cs, &plot.CurvesOptions{Points: true, Options: plot.Options{Title: "Hard-cycle rate against samples per pair",
+	return plot.Curves(cs, &plot.CurvesOptions{Points: true, Options: plot.Options{Title: "Hard-cycle rate against samples per pair (" + what + ")",
 		XLabel: "samples per pair kept", YLabel: "hard-cycle rate (95% band)", XRange: [2]float64{0.8, float64(len(results)) + 0.2}, Legend: plot.LegendTopRight}})
 }
 

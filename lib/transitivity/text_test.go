@@ -59,7 +59,7 @@ func TestFigures(t *testing.T) {
 	for name, build := range map[string]func() error{
 		"rate":    func() error { _, err := RateFigure([]Result{r, two}); return err },
 		"cycles":  func() error { _, err := CycleProbabilityFigure(r); return err },
-		"samples": func() error { _, err := SamplesFigure([]Result{r, two}); return err },
+		"samples": func() error { _, err := SamplesFigure([]Result{r, two}, "part"); return err },
 		"per run": func() error { _, err := PerRunFigure(r); return err },
 	} {
 		if err := build(); err != nil {
