@@ -10,7 +10,7 @@ import (
 )
 
 // PlantedContext is the planted utility of each task in ids in run's
-// template context (utility.PlantedUtilities with the truth of the model
+// template context (ContextUtilities with the truth of the model
 // that measured run); nil, and no error, for a model that is not simulated.
 func PlantedContext(dir string, run *measure.Run, ids []string) ([]float64, error) {
 	truths, err := LoadTruths(dir)
@@ -21,7 +21,7 @@ func PlantedContext(dir string, run *measure.Run, ids []string) ([]float64, erro
 	if err != nil || t == nil {
 		return nil, err
 	}
-	return utility.PlantedUtilities(t, run, ids)
+	return ContextUtilities(t, run, ids)
 }
 
 // FitRuns fits every run with the Thurstonian model (utility.FitRun),
@@ -86,7 +86,7 @@ func PlantedFit(dir string, run *measure.Run) (*FitVsPlanted, error) {
 		return nil, err
 	}
 	f := &FitVsPlanted{Run: run, Fitted: u.Mu}
-	if f.Planted, err = utility.PlantedUtilities(t, run, u.IDs); err != nil {
+	if f.Planted, err = ContextUtilities(t, run, u.IDs); err != nil {
 		return nil, err
 	}
 	for _, id := range u.IDs {

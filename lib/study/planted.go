@@ -48,6 +48,26 @@ func PlantedRunUtilities(truth *synth.Truth, run *measure.Run) (map[string]float
 	return out, nil
 }
 
+// ContextUtilities returns the simulated respondent's planted utility of
+// each task id in the template context of run r: u_i(c) = μ_i plus the
+// planted per-field perturbations (synth.Truth.Utility), the yardstick a
+// synthetic run's fit is compared with. A nil truth (a real model) gives
+// nil; an id the truth does not know is an error.
+func ContextUtilities(truth *synth.Truth, r *measure.Run, ids []string) ([]float64, error) {
+	if truth == nil {
+		return nil, nil
+	}
+	ctx := synth.ContextOf(r.File.Config.Template)
+	out := make([]float64, len(ids))
+	for i, id := range ids {
+		if _, ok := truth.Mu[id]; !ok {
+			return nil, fmt.Errorf("study: run %s: task %q has no planted utility", r.File.ID, id)
+		}
+		out[i] = truth.Utility(id, ctx)
+	}
+	return out, nil
+}
+
 // truthOf returns the planted truth of the model that measured run, from
 // the study's truths (LoadTruths); nil for a model that is not simulated.
 func truthOf(truths map[string]*synth.Truth, run *measure.Run) (*synth.Truth, error) {
