@@ -54,8 +54,8 @@ func Assess(runs []RunUtilities, minShared int, o *stats.BootstrapOptions) (*Unc
 // bootstraps (whose level the options set). Keys are the Kind* names.
 func (t TermUncertainty) Positive() map[string]bool {
 	return map[string]bool{
-		SEOLS:           t.Beta-1.96*t.OLS > 0,
-		SEDyadic:        t.Beta-1.96*t.Dyadic > 0,
+		SEOLS:           t.Beta-stats.Z95*t.OLS > 0,
+		SEDyadic:        t.Beta-stats.Z95*t.Dyadic > 0,
 		SERunBootstrap:  t.RunBootstrap.Low > 0,
 		SETaskBootstrap: t.TaskBootstrap.Low > 0,
 	}
@@ -65,7 +65,7 @@ func (t TermUncertainty) Positive() map[string]bool {
 // with 3 decimals (report.F): β, the OLS and dyadic SEs, both bootstrap
 // intervals, and the kinds whose 95% interval excludes 0 (the kinds under
 // which "β > 0" survives).
-func UncertaintyTable(terms []TermUncertainty, format func(x float64, digits int) string) (header []string, rows [][]string) {
+func UncertaintyTable(terms []TermUncertainty, format Format) (header []string, rows [][]string) {
 	f3 := func(x float64) string { return format(x, 3) }
 	interval := func(iv stats.Interval) string { return "[" + f3(iv.Low) + ", " + f3(iv.High) + "]" }
 	header = []string{"term", "β", "OLS SE", "dyadic SE", "run bootstrap 95%", "task bootstrap 95%", "β > 0 under"}
@@ -87,7 +87,7 @@ func UncertaintyTable(terms []TermUncertainty, format func(x float64, digits int
 // Table formats the calibration per term, numbers written by format
 // (report.F): planted and mean estimated β, their spread across
 // replicates, and the ratio sd / mean SE of each kind.
-func (c *Calibration) Table(format func(x float64, digits int) string) (header []string, rows [][]string) {
+func (c *Calibration) Table(format Format) (header []string, rows [][]string) {
 	f3 := func(x float64) string { return format(x, 3) }
 	header = []string{"term", "planted β", "mean β", "sd across replicates"}
 	for _, k := range SEMethods {

@@ -2,6 +2,7 @@ package robustness
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -97,13 +98,7 @@ func (r *ModelResult) Recovered() (inside, cells int) {
 // level (the seed of the template's perturbations included) and the kind.
 func templateKey(r *measure.Run) string {
 	lv := r.File.Config.Template.Tags()
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range lv {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	keys := slices.Sorted(maps.Keys(lv))
 	var b strings.Builder
 	b.WriteString(string(r.File.Config.Template.Kind))
 	for _, k := range keys {
@@ -189,14 +184,7 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 	for i := range n {
 		for j := i + 1; j < n; j++ {
 			var cells []shared
-			keys := slices.Sorted(func(yield func(string) bool) {
-				for k := range byModel[i] {
-					if !yield(k) {
-						return
-					}
-				}
-			})
-			for _, key := range keys {
+			for _, key := range slices.Sorted(maps.Keys(byModel[i])) {
 				ub, ok := byModel[j][key]
 				if !ok {
 					continue

@@ -160,7 +160,7 @@ func (s Summary) WriteTable(w io.Writer) error {
 // Table returns the summary's terms as table rows for a report, numbers
 // written by format with 3 decimals (report.F): term, β, SE, planted β
 // (empty without a truth) and averaging effect (empty for the intercept).
-func (s Summary) Table(format func(x float64, digits int) string) (header []string, rows [][]string) {
+func (s Summary) Table(format Format) (header []string, rows [][]string) {
 	header = []string{"term", "β", "SE", "planted β", "averaging effect"}
 	for i, t := range s.Terms {
 		planted, avg := format(t.Planted, 3), format(t.Averaging, 3)

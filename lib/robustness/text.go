@@ -36,7 +36,7 @@ func (f FitSummary) String() string {
 // β's intervals (UncertaintyTable).
 func (f FitSummary) UncertaintyText(format Format) string {
 	return fmt.Sprintf("**How sure are the betas?** The SEs above are OLS, which treats the %d run pairs as independent although each of the %d runs enters %d of them. Each kind's 95%% interval (±1.96 SE for OLS and dyadic-robust, percentiles of 2,000 resamples for the bootstraps), and the kinds under which \"β > 0\" survives; R² = %s ± %s (1.96 task-bootstrap SE):",
-		f.Pairs, f.Runs, f.Runs-1, format(f.R2, 2), format(1.96*f.TaskSE, 2))
+		f.Pairs, f.Runs, f.Runs-1, format(f.R2, 2), format(stats.Z95*f.TaskSE, 2))
 }
 
 // RatioRange is the lowest and highest calibration ratio of one kind of
