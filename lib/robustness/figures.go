@@ -115,7 +115,7 @@ func RecoveryFigure(results []ModelResult) (*plot.Figure, error) {
 
 // CrossModelFigure draws the model x model heatmap of the mean utility
 // correlation over matched templates, each cell labelled with its
-// task-bootstrap 95% interval.
+// task-bootstrap 95% interval (and the planted mean on a synthetic study).
 func CrossModelFigure(c *CrossModel) (*plot.Figure, error) {
 	labels := make([][]string, len(c.Mean))
 	for i := range c.Mean {
@@ -128,6 +128,9 @@ func CrossModelFigure(c *CrossModel) (*plot.Figure, error) {
 				labels[i][j] = "–"
 			default:
 				labels[i][j] = fmt.Sprintf("%.2f\n[%.2f, %.2f]", m, c.CI[i][j].Low, c.CI[i][j].High)
+				if c.HasPlanted {
+					labels[i][j] += fmt.Sprintf("\nplanted %.2f", c.Planted[i][j])
+				}
 			}
 		}
 	}

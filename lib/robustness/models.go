@@ -3,7 +3,6 @@ package robustness
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -118,6 +117,12 @@ type CrossModel struct {
 	Mean      [][]float64        `json:"mean"`
 	CI        [][]stats.Interval `json:"ci"`
 	Templates [][]int            `json:"templates"`
+	// Planted[i][j], on a synthetic study (HasPlanted), is the same mean
+	// over the same templates and tasks of the correlation of the two
+	// models' planted utilities: what the estimate would be without
+	// sampling noise.
+	Planted    [][]float64 `json:"planted,omitempty"`
+	HasPlanted bool        `json:"has_planted"`
 	// PerTemplate lists every matched template's correlation.
 	PerTemplate []TemplateCorrelation `json:"per_template"`
 }
@@ -135,14 +140,18 @@ type TemplateCorrelation struct {
 // CompareModels correlates the models' fitted utilities template by
 // template and averages over templates; the interval resamples tasks (each
 // replicate reweights every template's correlation by the drawn tasks) with
-// o's settings. Models with no template in common get NaN. Pairs of runs
-// sharing fewer than DefaultMinShared tasks are left out.
+// o's settings. When every model has planted utilities, Planted holds the
+// same means of the planted correlations. Two models with no template in
+// common are an error. Pairs of runs sharing fewer than DefaultMinShared
+// tasks are left out.
 func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, error) {
 	n := len(models)
 	if n < 2 {
 		return nil, fmt.Errorf("robustness: compare models: %d models, need at least 2", n)
 	}
 	byModel := make([]map[string]map[string]float64, n) // template key -> utilities
+	runOf := make([]map[string]string, n)               // template key -> run id
+	planted := true
 	taskIndex := map[string]int{}
 	var tasks []string
 	for i, m := range models {
@@ -150,13 +159,14 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 		if err != nil {
 			return nil, fmt.Errorf("robustness: model %s: %w", m.Model, err)
 		}
-		byModel[i] = map[string]map[string]float64{}
+		byModel[i], runOf[i] = map[string]map[string]float64{}, map[string]string{}
+		planted = planted && m.Planted != nil
 		for k, r := range m.Runs {
 			key := templateKey(r)
 			if _, dup := byModel[i][key]; dup {
 				return nil, fmt.Errorf("robustness: model %s: two runs with template %s", m.Model, key)
 			}
-			byModel[i][key] = rr[k].Utilities
+			byModel[i][key], runOf[i][key] = rr[k].Utilities, r.File.ID
 			for t := range rr[k].Utilities {
 				if _, ok := taskIndex[t]; !ok {
 					taskIndex[t] = 0
@@ -175,11 +185,19 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 		out.Mean[i], out.CI[i], out.Templates[i] = make([]float64, n), make([]stats.Interval, n), make([]int, n)
 		out.Mean[i][i], out.CI[i][i] = 1, stats.Interval{Low: 1, High: 1}
 	}
+	if planted {
+		out.HasPlanted, out.Planted = true, make([][]float64, n)
+		for i := range n {
+			out.Planted[i] = make([]float64, n)
+			out.Planted[i][i] = 1
+		}
+	}
 	// shared holds, per model pair and matched template, the task indices
 	// and the two utility vectors.
 	type shared struct {
-		task []int
-		x, y []float64
+		task   []int
+		x, y   []float64
+		px, py []float64 // planted, when every model has them
 	}
 	for i := range n {
 		for j := i + 1; j < n; j++ {
@@ -190,12 +208,25 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 					continue
 				}
 				ua := byModel[i][key]
+				var pa, pb map[string]float64
+				if planted {
+					pa, pb = models[i].Planted[runOf[i][key]], models[j].Planted[runOf[j][key]]
+				}
 				var s shared
 				for _, t := range tasks {
 					a, okA := ua[t]
 					b, okB := ub[t]
-					if okA && okB {
-						s.task, s.x, s.y = append(s.task, taskIndex[t]), append(s.x, a), append(s.y, b)
+					if !okA || !okB {
+						continue
+					}
+					s.task, s.x, s.y = append(s.task, taskIndex[t]), append(s.x, a), append(s.y, b)
+					if planted {
+						qa, okA := pa[t]
+						qb, okB := pb[t]
+						if !okA || !okB {
+							return nil, fmt.Errorf("robustness: compare models: task %s has no planted utility in run %s or %s", t, runOf[i][key], runOf[j][key])
+						}
+						s.px, s.py = append(s.px, qa), append(s.py, qb)
 					}
 				}
 				if len(s.task) < DefaultMinShared {
@@ -207,9 +238,15 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 			}
 			out.Templates[i][j], out.Templates[j][i] = len(cells), len(cells)
 			if len(cells) == 0 {
-				out.Mean[i][j], out.Mean[j][i] = math.NaN(), math.NaN()
-				out.CI[i][j], out.CI[j][i] = stats.NaNInterval(), stats.NaNInterval()
-				continue
+				return nil, fmt.Errorf("robustness: compare models: %s and %s share no template (with at least %d tasks); give their parts the same templates", models[i].Model, models[j].Model, DefaultMinShared)
+			}
+			if planted {
+				var sum float64
+				for _, c := range cells {
+					sum += stat.Correlation(c.px, c.py, nil)
+				}
+				out.Planted[i][j] = sum / float64(len(cells))
+				out.Planted[j][i] = out.Planted[i][j]
 			}
 			mean := func(weight func(task int) float64) float64 {
 				var sum float64

@@ -145,7 +145,9 @@ func TestAnalyzeModelRecoversProfiles(t *testing.T) {
 // TestCompareModels: model B's utilities are model A's plus independent
 // noise, template by template; the mean over templates must equal the mean
 // of the per-template Pearson correlations computed here, and its interval
-// must contain it. A model with no template in common gets NaN.
+// must contain it. Both models planted the same utilities (no field
+// effects), so the planted mean is 1. Two models with no template in
+// common are an error.
 func TestCompareModels(t *testing.T) {
 	tpls := testTemplates(t, 6)
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -156,7 +158,7 @@ func TestCompareModels(t *testing.T) {
 	a := modelRuns(t, "a", tpls, base, nil, 0.3, 1)
 	b := modelRuns(t, "b", tpls, base, nil, 0.6, 2)
 	other := modelRuns(t, "c", testTemplates(t, 30)[20:22], base, nil, 0.3, 3)
-	cm, err := CompareModels([]ModelRuns{a, b, other}, &stats.BootstrapOptions{Replicates: 300, Seed: 1})
+	cm, err := CompareModels([]ModelRuns{a, b}, &stats.BootstrapOptions{Replicates: 300, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,11 +178,14 @@ func TestCompareModels(t *testing.T) {
 	if !cm.CI[0][1].Contains(want) || cm.CI[0][1].Width() <= 0 {
 		t.Errorf("interval %v does not contain %v", cm.CI[0][1], want)
 	}
-	// Templates 20-21 of a larger sample are not among the first six.
-	if !math.IsNaN(cm.Mean[0][2]) || cm.Templates[0][2] != 0 {
-		t.Errorf("no common template: mean %v over %d", cm.Mean[0][2], cm.Templates[0][2])
+	if !cm.HasPlanted || math.Abs(cm.Planted[0][1]-1) > 1e-12 {
+		t.Errorf("planted mean %v, want 1", cm.Planted)
 	}
-	if _, rows := cm.Table(func(x float64, d int) string { return fmt.Sprintf("%.*f", d, x) }); len(rows) != 3 || rows[0][1] != "6" {
+	// Templates 20-21 of a larger sample are not among the first six.
+	if _, err := CompareModels([]ModelRuns{a, other}, nil); err == nil || !strings.Contains(err.Error(), "share no template") {
+		t.Errorf("no common template: %v, want an error", err)
+	}
+	if _, rows := cm.Table(func(x float64, d int) string { return fmt.Sprintf("%.*f", d, x) }); len(rows) != 1 || rows[0][1] != "6" || rows[0][5] != "1.000" {
 		t.Errorf("cross-model table %v", rows)
 	}
 	if _, err := CrossModelFigure(cm); err != nil {

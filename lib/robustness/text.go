@@ -141,9 +141,13 @@ func RecoveryText(results []ModelResult) string {
 
 // Table formats the cross-model comparison, one row per pair of models:
 // matched templates, the mean correlation with its task-bootstrap
-// interval, and the lowest and highest per-template correlation.
+// interval, the lowest and highest per-template correlation, and, on a
+// synthetic study, the planted mean.
 func (c *CrossModel) Table(format Format) (header []string, rows [][]string) {
 	header = []string{"models", "templates", "mean r (95% task bootstrap)", "lowest template", "highest template"}
+	if c.HasPlanted {
+		header = append(header, "planted mean r")
+	}
 	for i := range c.Models {
 		for j := i + 1; j < len(c.Models); j++ {
 			lo, hi := math.Inf(1), math.Inf(-1)
@@ -152,11 +156,12 @@ func (c *CrossModel) Table(format Format) (header []string, rows [][]string) {
 					lo, hi = math.Min(lo, t.Pearson), math.Max(hi, t.Pearson)
 				}
 			}
-			if c.Templates[i][j] == 0 {
-				lo, hi = math.NaN(), math.NaN()
+			row := []string{c.Models[i] + " x " + c.Models[j], strconv.Itoa(c.Templates[i][j]),
+				interval(format, c.Mean[i][j], c.CI[i][j], 3), format(lo, 3), format(hi, 3)}
+			if c.HasPlanted {
+				row = append(row, format(c.Planted[i][j], 3))
 			}
-			rows = append(rows, []string{c.Models[i] + " x " + c.Models[j], strconv.Itoa(c.Templates[i][j]),
-				interval(format, c.Mean[i][j], c.CI[i][j], 3), format(lo, 3), format(hi, 3)})
+			rows = append(rows, row)
 		}
 	}
 	return header, rows
