@@ -167,8 +167,9 @@ func (s Spec) Validate() error {
 	served := s.Serving != Serving{}
 	switch s.Kind {
 	case KindSynth:
-		if s.Path != "" || s.Name != "" || served {
-			return fail("takes only key seed; %s does not apply", s.setKeys([]string{"kind", "seed"}))
+		// For synth, name picks a planted sensitivity profile (synth.Profiles).
+		if s.Path != "" || served {
+			return fail("takes only keys seed and name (a profile); %s does not apply", s.setKeys([]string{"kind", "seed", "name"}))
 		}
 	case KindLlama:
 		if s.Path == "" {

@@ -2,6 +2,8 @@ package robustness
 
 import (
 	"strings"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // TermUncertainty is one regression term with every kind of uncertainty.
@@ -11,7 +13,7 @@ type TermUncertainty struct {
 	// OLS and Dyadic are standard errors; RunBootstrap and TaskBootstrap
 	// percentile intervals.
 	OLS, Dyadic                 float64
-	RunBootstrap, TaskBootstrap Interval
+	RunBootstrap, TaskBootstrap stats.Interval
 }
 
 // Uncertainty is the sensitivity regression with all its uncertainties.
@@ -23,7 +25,7 @@ type Uncertainty struct {
 
 // Assess fits the regression on runs and adds the run and task bootstraps
 // (o as for Bootstrap; minShared as for Correlate).
-func Assess(runs []RunUtilities, minShared int, o *BootstrapOptions) (*Uncertainty, error) {
+func Assess(runs []RunUtilities, minShared int, o *stats.BootstrapOptions) (*Uncertainty, error) {
 	c, err := Correlate(runs, minShared)
 	if err != nil {
 		return nil, err
@@ -52,10 +54,10 @@ func Assess(runs []RunUtilities, minShared int, o *BootstrapOptions) (*Uncertain
 // bootstraps (whose level the options set). Keys are the Kind* names.
 func (t TermUncertainty) Positive() map[string]bool {
 	return map[string]bool{
-		KindOLS:       t.Beta-1.96*t.OLS > 0,
-		KindDyadic:    t.Beta-1.96*t.Dyadic > 0,
-		KindBootstrap: t.RunBootstrap.Low > 0,
-		KindTasks:     t.TaskBootstrap.Low > 0,
+		SEOLS:           t.Beta-stats.Z95*t.OLS > 0,
+		SEDyadic:        t.Beta-stats.Z95*t.Dyadic > 0,
+		SERunBootstrap:  t.RunBootstrap.Low > 0,
+		SETaskBootstrap: t.TaskBootstrap.Low > 0,
 	}
 }
 
@@ -63,13 +65,13 @@ func (t TermUncertainty) Positive() map[string]bool {
 // with 3 decimals (report.F): β, the OLS and dyadic SEs, both bootstrap
 // intervals, and the kinds whose 95% interval excludes 0 (the kinds under
 // which "β > 0" survives).
-func UncertaintyTable(terms []TermUncertainty, format func(x float64, digits int) string) (header []string, rows [][]string) {
+func UncertaintyTable(terms []TermUncertainty, format Format) (header []string, rows [][]string) {
 	f3 := func(x float64) string { return format(x, 3) }
-	interval := func(iv Interval) string { return "[" + f3(iv.Low) + ", " + f3(iv.High) + "]" }
+	interval := func(iv stats.Interval) string { return "[" + f3(iv.Low) + ", " + f3(iv.High) + "]" }
 	header = []string{"term", "β", "OLS SE", "dyadic SE", "run bootstrap 95%", "task bootstrap 95%", "β > 0 under"}
 	for _, t := range terms {
 		var pos []string
-		for _, k := range Kinds {
+		for _, k := range SEMethods {
 			if t.Positive()[k] {
 				pos = append(pos, k)
 			}
@@ -85,15 +87,15 @@ func UncertaintyTable(terms []TermUncertainty, format func(x float64, digits int
 // Table formats the calibration per term, numbers written by format
 // (report.F): planted and mean estimated β, their spread across
 // replicates, and the ratio sd / mean SE of each kind.
-func (c *Calibration) Table(format func(x float64, digits int) string) (header []string, rows [][]string) {
+func (c *Calibration) Table(format Format) (header []string, rows [][]string) {
 	f3 := func(x float64) string { return format(x, 3) }
 	header = []string{"term", "planted β", "mean β", "sd across replicates"}
-	for _, k := range Kinds {
+	for _, k := range SEMethods {
 		header = append(header, "ratio, "+k)
 	}
 	for j, term := range c.Terms {
 		row := []string{term, f3(c.Planted[j]), f3(c.MeanBeta[j]), f3(c.SD[j])}
-		for _, k := range Kinds {
+		for _, k := range SEMethods {
 			row = append(row, format(c.Ratio[k][j], 2))
 		}
 		rows = append(rows, row)

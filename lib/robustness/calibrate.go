@@ -3,6 +3,7 @@ package robustness
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,61 +12,47 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
-	"github.com/prefscope/prefscope/lib/layout"
-	"github.com/prefscope/prefscope/lib/measure"
-	"github.com/prefscope/prefscope/lib/model"
-	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/progress"
 	"github.com/prefscope/prefscope/lib/repo"
-	"github.com/prefscope/prefscope/lib/task"
-	"github.com/prefscope/prefscope/lib/template"
-	"github.com/prefscope/prefscope/lib/utility"
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // The kinds of standard error Calibrate compares.
 const (
-	KindOLS       = "OLS"
-	KindDyadic    = "dyadic-robust"
-	KindBootstrap = "run bootstrap"
-	KindTasks     = "task bootstrap"
+	SEOLS           = "OLS"
+	SEDyadic        = "dyadic-robust"
+	SERunBootstrap  = "run bootstrap"
+	SETaskBootstrap = "task bootstrap"
 )
 
-// Kinds lists the standard-error kinds in display order.
-var Kinds = []string{KindOLS, KindDyadic, KindBootstrap, KindTasks}
+// SEMethods lists the standard-error kinds in display order.
+var SEMethods = []string{SEOLS, SEDyadic, SERunBootstrap, SETaskBootstrap}
 
-// CalibrationOptions are the settings of Calibrate: replicate small
-// studies of the simulated respondent that differ only in its seed. The
-// zero value of each field selects the documented default.
+// ReplicateFunc measures replicate study r in dir (an empty directory it
+// may fill; Calibrate removes it once the replicate is done) and returns its
+// runs as FromStore gives them (fitted utilities and template fields) and,
+// as plain numbers, what each run's respondent planted. lib/study's
+// CalibrationDesign.Replicate builds them on the simulated respondent.
+type ReplicateFunc func(ctx context.Context, r int, dir string) ([]RunUtilities, Planted, error)
+
+// CalibrationOptions are the settings of Calibrate. The zero value of each
+// numeric field selects the documented default; Replicate is required.
 type CalibrationOptions struct {
 	// Replicates is the number of studies. Default 20.
 	Replicates int
-	// Seed: replicate r's respondent has seed Seed+r+1, a new planted
-	// truth each time. With FixedTruth every replicate has seed Seed+1 and
-	// they differ only in the seeds of the calls (the same respondent
-	// answering again), which leaves out the spread over tasks' planted
-	// perturbations.
-	Seed       int64
-	FixedTruth bool
-	// Runs is the number of templates per study, drawn once by the
-	// balanced sampler with TemplateSeed (default 24 and 7, as the default
-	// study's robustness part).
-	Runs         int
-	TemplateSeed int64
-	// Tasks is the number of tasks per run, drawn once from the default
-	// task set with TaskSeed; every pair of them is measured Samples times
-	// at temperature 1. Defaults 30 and 1.
-	Tasks    int
-	TaskSeed uint64
-	Samples  int
-	// Bootstrap is the number of run-bootstrap resamples per study.
-	// Default 200.
+	// Bootstrap is the number of run- and task-bootstrap resamples per
+	// study. Default 200.
 	Bootstrap int
-	// Dir keeps each finished replicate's result (Dir/rep-NN.json; its runs
-	// are removed once it is done), so an interrupted calibration resumes
-	// where it stopped; empty uses a temporary directory removed at the end.
+	// Replicate builds replicate study r.
+	Replicate ReplicateFunc
+	// Settings names everything the replicates depend on besides their
+	// number (design, respondent, seeds): a replicate kept in Dir under other
+	// settings is measured again.
+	Settings string
+	// Dir keeps each finished replicate's result (Dir/rep-NN.json), so an
+	// interrupted calibration resumes where it stopped; empty uses a
+	// temporary directory removed at the end.
 	Dir string
-	// Concurrency of the measurement engine; 0 means 4.
-	Concurrency int
 	// Progress draws one bar over the replicates (rate and ETA); nil shows
 	// nothing. Replicates read back from Dir count at once.
 	Progress progress.Bars
@@ -76,19 +63,11 @@ func (o *CalibrationOptions) withDefaults() CalibrationOptions {
 	if o != nil {
 		c = *o
 	}
-	def := func(x *int, d int) {
-		if *x <= 0 {
-			*x = d
-		}
+	if c.Replicates <= 0 {
+		c.Replicates = 20
 	}
-	def(&c.Replicates, 20)
-	def(&c.Runs, 24)
-	def(&c.Tasks, 30)
-	def(&c.Samples, 1)
-	def(&c.Bootstrap, 200)
-	def(&c.Concurrency, 4)
-	if c.TemplateSeed == 0 {
-		c.TemplateSeed = 7
+	if c.Bootstrap <= 0 {
+		c.Bootstrap = 200
 	}
 	return c
 }
@@ -99,7 +78,7 @@ func (o *CalibrationOptions) withDefaults() CalibrationOptions {
 type Calibration struct {
 	Terms []string
 	// Planted is the mean over replicates of the planted β: the regression
-	// on the runs' planted correlations (synth.Truth.ExpectedCorrelation).
+	// on the runs' planted correlations (PlantedCorrelations).
 	Planted []float64
 	// Beta[r][j] and SE[kind][r][j] are replicate r's estimate and
 	// standard errors.
@@ -115,28 +94,19 @@ type Calibration struct {
 	Pairs, Runs int
 }
 
-// Calibrate runs the replicate studies (respondent, measurement engine,
-// Thurstonian fit per run, sensitivity regression) and compares standard
-// errors with the spread of estimates. The template design and tasks are
-// the same in every replicate, so the spread is conditional on the design,
-// as the standard errors are.
+// Calibrate runs the replicate studies (through opts.Replicate), fits the
+// sensitivity regression with every kind of standard error on each, and
+// compares the standard errors with the spread of the estimates. When the
+// replicates share their template design and tasks, the spread is
+// conditional on the design, as the standard errors are.
 func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error) {
 	opt := o.withDefaults()
-	all, err := task.Default()
-	if err != nil {
-		return nil, fmt.Errorf("robustness: calibrate: %w", err)
+	if opt.Replicate == nil {
+		return nil, errors.New("robustness: calibrate: no Replicate function (lib/study's CalibrationDesign.Replicate builds replicates on the simulated respondent)")
 	}
-	tasks, err := task.Sample(all, task.SampleOptions{N: opt.Tasks, Seed: opt.TaskSeed})
-	if err != nil {
-		return nil, fmt.Errorf("robustness: calibrate: %w", err)
-	}
-	cat, err := template.DefaultCatalog()
-	if err != nil {
-		return nil, fmt.Errorf("robustness: calibrate: %w", err)
-	}
-	tpls := template.SampleBalanced(cat.Generate(template.PreRevealed, ""), opt.Runs, opt.TemplateSeed)
 	dir := opt.Dir
 	if dir == "" {
+		var err error
 		if dir, err = os.MkdirTemp("", "prefscope-calibration-"); err != nil {
 			return nil, fmt.Errorf("robustness: calibrate: %w", err)
 		}
@@ -148,7 +118,7 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 	bar := progress.Start(opt.Progress, "calibration replicate studies", opt.Replicates)
 	defer bar.Finish()
 	for r := range opt.Replicates {
-		rep, err := cachedReplicate(ctx, opt, r, all, tasks, cat, tpls, dir)
+		rep, err := cachedReplicate(ctx, opt, r, dir)
 		if err != nil {
 			return nil, fmt.Errorf("robustness: calibrate: replicate %d: %w", r, err)
 		}
@@ -160,7 +130,7 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 			return nil, fmt.Errorf("robustness: calibrate: replicate %d has terms %v, the first had %v", r, rep.Terms, cal.Terms)
 		}
 		cal.Beta = append(cal.Beta, rep.Beta)
-		for _, k := range Kinds {
+		for _, k := range SEMethods {
 			cal.SE[k] = append(cal.SE[k], rep.SE[k])
 		}
 		for j, b := range rep.Planted {
@@ -186,14 +156,14 @@ type replicateResult struct {
 
 // settingsKey names everything a replicate's result depends on.
 func (o CalibrationOptions) settingsKey(r int) string {
-	return fmt.Sprintf("replicate %d seed %d fixed %v runs %d tseed %d tasks %d taskseed %d samples %d bootstrap %d",
-		r, o.Seed, o.FixedTruth, o.Runs, o.TemplateSeed, o.Tasks, o.TaskSeed, o.Samples, o.Bootstrap)
+	return fmt.Sprintf("replicate %d %s bootstrap %d", r, o.Settings, o.Bootstrap)
 }
 
 // cachedReplicate returns replicate r from dir/rep-NN.json when it was made
 // with the same settings, and otherwise measures it in dir/rep-NN/ (which
-// the engine resumes if interrupted), saves the result and removes the runs.
-func cachedReplicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []task.Task, cat *template.Catalog, tpls []template.Template, dir string) (*replicateResult, error) {
+// a resumable Replicate picks up if interrupted), saves the result and
+// removes the replicate's directory.
+func cachedReplicate(ctx context.Context, opt CalibrationOptions, r int, dir string) (*replicateResult, error) {
 	path := filepath.Join(dir, fmt.Sprintf("rep-%02d.json", r))
 	if b, err := os.ReadFile(path); err == nil {
 		var rep replicateResult
@@ -204,11 +174,16 @@ func cachedReplicate(ctx context.Context, opt CalibrationOptions, r int, all, ta
 			return &rep, nil
 		}
 	}
-	runsDir := filepath.Join(dir, fmt.Sprintf("rep-%02d", r))
-	rep, err := replicate(ctx, opt, r, all, tasks, cat, tpls, runsDir)
+	repDir := filepath.Join(dir, fmt.Sprintf("rep-%02d", r))
+	runs, planted, err := opt.Replicate(ctx, r, repDir)
 	if err != nil {
 		return nil, err
 	}
+	rep, err := assessReplicate(runs, planted, opt.Bootstrap, uint64(r))
+	if err != nil {
+		return nil, err
+	}
+	rep.Settings = opt.settingsKey(r)
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return nil, fmt.Errorf("encoding replicate %d: %w", r, err)
@@ -216,60 +191,14 @@ func cachedReplicate(ctx context.Context, opt CalibrationOptions, r int, all, ta
 	if err := repo.WriteFileAtomic(path, b, 0o644); err != nil {
 		return nil, err
 	}
-	return rep, os.RemoveAll(runsDir)
+	return rep, os.RemoveAll(repDir)
 }
 
-func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []task.Task, cat *template.Catalog, tpls []template.Template, dir string) (*replicateResult, error) {
-	seed, callSeed := opt.Seed+1, 1_000_003*int64(r+1)
-	if !opt.FixedTruth {
-		seed, callSeed = opt.Seed+int64(r)+1, 1_000_003
-	}
-	sm, err := synth.New(synth.Options{Seed: seed, Tasks: all, Catalog: cat})
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]task.Task{}
-	var ids []string
-	for _, t := range tasks {
-		byID[t.ID] = t
-		ids = append(ids, t.ID)
-	}
-	var pairs [][2]string
-	for i := range ids {
-		for j := i + 1; j < len(ids); j++ {
-			pairs = append(pairs, [2]string{min(ids[i], ids[j]), max(ids[i], ids[j])})
-		}
-	}
-	eng := &measure.Engine{Model: sm, Catalog: cat, Tasks: byID, Concurrency: opt.Concurrency}
-	var stored []*measure.Run
-	ctxs := map[string]synth.Context{}
-	for ti, tpl := range tpls {
-		cfg := measure.RunConfig{Study: "calibration", Part: "robustness", Model: model.Spec{Kind: "synth", Seed: seed},
-			Template: tpl, Tasks: ids, Pairs: pairs, Samples: opt.Samples, Temperature: 1, Seed: callSeed + int64(ti)}
-		sum, err := eng.Run(ctx, layout.Runs(dir), cfg)
-		if err != nil {
-			return nil, err
-		}
-		run, err := measure.ReadRun(sum.Dir)
-		if err != nil {
-			return nil, err
-		}
-		u, counts, err := utility.FitRun(run, nil)
-		if err != nil {
-			return nil, err
-		}
-		if err := utility.WriteRunFit(run.Dir, u, counts); err != nil {
-			return nil, err
-		}
-		stored = append(stored, run)
-		ctxs[run.File.ID] = synth.ContextOf(tpl)
-	}
-	// From here on exactly what a notebook does with a stored study.
-	runs, err := FromStore(stored)
-	if err != nil {
-		return nil, err
-	}
-	as, err := Assess(runs, 0, &BootstrapOptions{Replicates: opt.Bootstrap, Seed: uint64(r)})
+// assessReplicate is what a notebook does with one stored study: the
+// regression with every kind of standard error, and the regression on the
+// planted correlations.
+func assessReplicate(runs []RunUtilities, planted Planted, bootstrap int, seed uint64) (*replicateResult, error) {
+	as, err := Assess(runs, 0, &stats.BootstrapOptions{Replicates: bootstrap, Seed: seed})
 	if err != nil {
 		return nil, err
 	}
@@ -277,17 +206,17 @@ func replicate(ctx context.Context, opt CalibrationOptions, r int, all, tasks []
 	if err != nil {
 		return nil, err
 	}
-	pc := &Correlations{Fields: c.Fields, Pairs: append([]PairCorrelation(nil), c.Pairs...)}
-	for i := range pc.Pairs {
-		pc.Pairs[i].Pearson = sm.Truth().ExpectedCorrelation(ctxs[pc.Pairs[i].A], ctxs[pc.Pairs[i].B])
+	pc, err := c.PlantedCorrelations(planted)
+	if err != nil {
+		return nil, err
 	}
-	planted, err := MinNormLeastSquares(design(pc.Pairs, len(pc.Fields)))
+	pr, err := MinNormLeastSquares(design(pc.Pairs, len(pc.Fields)))
 	if err != nil {
 		return nil, err
 	}
 	reg := as.Regression
-	return &replicateResult{Settings: opt.settingsKey(r), Terms: reg.Terms, Beta: reg.Beta, Planted: planted.Beta, Pairs: reg.N, Runs: reg.Runs,
-		SE: map[string][]float64{KindOLS: reg.SE, KindDyadic: reg.RobustSE, KindBootstrap: as.Run.SE, KindTasks: as.Task.SE}}, nil
+	return &replicateResult{Terms: reg.Terms, Beta: reg.Beta, Planted: pr.Beta, Pairs: reg.N, Runs: reg.Runs,
+		SE: map[string][]float64{SEOLS: reg.SE, SEDyadic: reg.RobustSE, SERunBootstrap: as.Run.SE, SETaskBootstrap: as.Task.SE}}, nil
 }
 
 func (c *Calibration) summarize() {
@@ -301,7 +230,7 @@ func (c *Calibration) summarize() {
 		}
 		c.MeanBeta[j], c.SD[j] = stat.MeanStdDev(col, nil)
 	}
-	for _, k := range Kinds {
+	for _, k := range SEMethods {
 		c.MeanSE[k], c.Ratio[k] = make([]float64, p), make([]float64, p)
 		for j := range p {
 			var s float64

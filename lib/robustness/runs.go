@@ -9,7 +9,6 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/prefscope/prefscope/lib/measure"
-	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/utility"
 )
 
@@ -55,9 +54,9 @@ type Sensitivity struct {
 	Correlations *Correlations
 	Regression   *Regression
 	Averaging    []FieldAverage
-	// Planted holds the correlations the simulated respondent's true
-	// context utilities would have (synth.Truth.ExpectedCorrelation) for the
-	// same run pairs; it and the two views below are nil without a truth.
+	// Planted holds the correlations of the runs' planted utilities
+	// (PlantedCorrelations) for the same run pairs; it and the two views
+	// below are nil without a planted truth.
 	Planted           *Correlations
 	PlantedRegression *Regression
 	PlantedAveraging  []FieldAverage
@@ -65,8 +64,9 @@ type Sensitivity struct {
 
 // Analyze correlates the fitted utilities of stored runs (FromStore,
 // Correlate with DefaultMinShared), fits the regression and the averaging
-// view, and, when truth is not nil, the planted counterparts.
-func Analyze(runs []*measure.Run, truth *synth.Truth) (*Sensitivity, error) {
+// view, and, when planted is not nil (a synthetic study), the same views of
+// the planted correlations (PlantedCorrelations).
+func Analyze(runs []*measure.Run, planted Planted) (*Sensitivity, error) {
 	rr, err := FromStore(runs)
 	if err != nil {
 		return nil, err
@@ -79,23 +79,16 @@ func Analyze(runs []*measure.Run, truth *synth.Truth) (*Sensitivity, error) {
 		return nil, err
 	}
 	s.Averaging = s.Correlations.Averaging()
-	if truth == nil {
+	if planted == nil {
 		return s, nil
 	}
-	ctx := map[string]synth.Context{}
-	for _, r := range runs {
-		ctx[r.File.ID] = synth.ContextOf(r.File.Config.Template)
+	if s.Planted, err = s.Correlations.PlantedCorrelations(planted); err != nil {
+		return nil, err
 	}
-	pc := *s.Correlations
-	pc.Pairs = append([]PairCorrelation(nil), s.Correlations.Pairs...)
-	for i := range pc.Pairs {
-		pc.Pairs[i].Pearson = truth.ExpectedCorrelation(ctx[pc.Pairs[i].A], ctx[pc.Pairs[i].B])
-	}
-	s.Planted = &pc
-	if s.PlantedRegression, err = pc.Regress(); err != nil {
+	if s.PlantedRegression, err = s.Planted.Regress(); err != nil {
 		return nil, fmt.Errorf("robustness: planted correlations: %w", err)
 	}
-	s.PlantedAveraging = pc.Averaging()
+	s.PlantedAveraging = s.Planted.Averaging()
 	return s, nil
 }
 
@@ -167,7 +160,7 @@ func (s Summary) WriteTable(w io.Writer) error {
 // Table returns the summary's terms as table rows for a report, numbers
 // written by format with 3 decimals (report.F): term, β, SE, planted β
 // (empty without a truth) and averaging effect (empty for the intercept).
-func (s Summary) Table(format func(x float64, digits int) string) (header []string, rows [][]string) {
+func (s Summary) Table(format Format) (header []string, rows [][]string) {
 	header = []string{"term", "β", "SE", "planted β", "averaging effect"}
 	for i, t := range s.Terms {
 		planted, avg := format(t.Planted, 3), format(t.Averaging, 3)

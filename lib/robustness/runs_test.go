@@ -39,7 +39,7 @@ func storedRun(t *testing.T, id string, tp template.Template, u map[string]float
 // plantedRuns returns n balanced templates of the default catalog and, for
 // each, a stored run whose utilities are the respondent's planted context
 // utilities plus N(0, noise²) noise.
-func plantedRuns(t *testing.T, n int, noise float64) ([]*measure.Run, *synth.Truth) {
+func plantedRuns(t *testing.T, n int, noise float64) ([]*measure.Run, Planted) {
 	t.Helper()
 	tasks, err := task.Default()
 	if err != nil {
@@ -56,15 +56,19 @@ func plantedRuns(t *testing.T, n int, noise float64) ([]*measure.Run, *synth.Tru
 	truth := m.Truth()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var runs []*measure.Run
+	planted := Planted{}
 	for k, tp := range template.SampleBalanced(cat.Generate(template.PreRevealed, ""), n, 7) {
 		ctx := synth.ContextOf(tp)
-		u := map[string]float64{}
+		u, p := map[string]float64{}, map[string]float64{}
 		for _, tk := range tasks {
-			u[tk.ID] = truth.Utility(tk.ID, ctx) + noise*rng.NormFloat64()
+			p[tk.ID] = truth.Utility(tk.ID, ctx)
+			u[tk.ID] = p[tk.ID] + noise*rng.NormFloat64()
 		}
-		runs = append(runs, storedRun(t, fmt.Sprintf("run%02d", k), tp, u))
+		id := fmt.Sprintf("run%02d", k)
+		runs = append(runs, storedRun(t, id, tp, u))
+		planted[id] = p
 	}
-	return runs, truth
+	return runs, planted
 }
 
 func TestFromStore(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // DyadicSE returns dyadic cluster-robust standard errors of the
@@ -170,18 +172,6 @@ func (c *Correlations) runIndex() (ids []string, a, b []int) {
 	return ids, a, b
 }
 
-// Interval is a confidence interval [Low, High].
-type Interval struct{ Low, High float64 }
-
-// BootstrapOptions are the settings of Bootstrap. The zero value uses 2000
-// replicates, a 95% percentile interval and seed 0.
-type BootstrapOptions struct {
-	Replicates int
-	// Level is the coverage of the intervals, in (0, 1).
-	Level float64
-	Seed  uint64
-}
-
 // RunBootstrap is the run-level bootstrap of the sensitivity regression.
 type RunBootstrap struct {
 	// Terms are the regression's terms; Beta[j] and R2 are percentile
@@ -191,29 +181,17 @@ type RunBootstrap struct {
 	// estimate (markedly so for the task bootstrap) and its percentile
 	// interval is shifted down; R² ± 1.96·R2SE is the interval to report.
 	Terms []string
-	Beta  []Interval
+	Beta  []stats.Interval
 	SE    []float64
-	R2    Interval
+	R2    stats.Interval
 	R2SE  float64
+	// MeanR is the percentile interval of the replicates' mean correlation
+	// over run pairs.
+	MeanR stats.Interval
 	// Replicates is the number of resamples; RankDeficient counts those
 	// whose design lost rank (a field with no variation left, say), fitted
 	// by minimum norm like the original.
 	Replicates, RankDeficient int
-}
-
-// withDefaults fills zero fields: 2,000 replicates, 95% intervals.
-func (o *BootstrapOptions) withDefaults() BootstrapOptions {
-	opt := BootstrapOptions{}
-	if o != nil {
-		opt = *o
-	}
-	if opt.Replicates <= 0 {
-		opt.Replicates = 2000
-	}
-	if opt.Level <= 0 || opt.Level >= 1 {
-		opt.Level = 0.95
-	}
-	return opt
 }
 
 // Bootstrap resamples runs: each replicate draws as many runs as appear in
@@ -221,8 +199,8 @@ func (o *BootstrapOptions) withDefaults() BootstrapOptions {
 // draws that are distinct runs with a stored pair (two draws of the same
 // run have no correlation of their own and are left out), then refits the
 // regression. It returns an error when c has fewer than three runs.
-func (c *Correlations) Bootstrap(o *BootstrapOptions) (*RunBootstrap, error) {
-	opt := o.withDefaults()
+func (c *Correlations) Bootstrap(o *stats.BootstrapOptions) (*RunBootstrap, error) {
+	opt := o.WithDefaults()
 	ids, a, b := c.runIndex()
 	g := len(ids)
 	if g < 3 {
@@ -263,6 +241,7 @@ type bootstrapFits struct {
 	fullRank int
 	betas    [][]float64
 	r2       []float64
+	meanR    []float64
 	out      *RunBootstrap
 }
 
@@ -295,6 +274,11 @@ func (f *bootstrapFits) add(obs []PairCorrelation) error {
 		f.betas[j] = append(f.betas[j], r.Beta[j])
 	}
 	f.r2 = append(f.r2, r.R2)
+	var sum float64
+	for _, p := range obs {
+		sum += p.Pearson
+	}
+	f.meanR = append(f.meanR, sum/float64(len(obs)))
 	return nil
 }
 
@@ -302,22 +286,13 @@ func (f *bootstrapFits) add(obs []PairCorrelation) error {
 func (f *bootstrapFits) result(level float64) *RunBootstrap {
 	out := f.out
 	for j := range f.betas {
-		out.Beta = append(out.Beta, percentile(f.betas[j], level))
+		out.Beta = append(out.Beta, stats.Percentile(f.betas[j], level))
 		out.SE = append(out.SE, stat.StdDev(f.betas[j], nil))
 	}
-	out.R2 = percentile(f.r2, level)
+	out.R2 = stats.Percentile(f.r2, level)
 	out.R2SE = stat.StdDev(f.r2, nil)
+	out.MeanR = stats.Percentile(f.meanR, level)
 	return out
-}
-
-func percentile(x []float64, level float64) Interval {
-	if len(x) == 0 {
-		return Interval{math.NaN(), math.NaN()}
-	}
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	q := (1 - level) / 2
-	return Interval{stat.Quantile(q, stat.Empirical, s, nil), stat.Quantile(1-q, stat.Empirical, s, nil)}
 }
 
 // TaskBootstrap resamples tasks instead of runs: each replicate draws as
@@ -330,8 +305,8 @@ func percentile(x []float64, level float64) Interval {
 // spread over new tasks and new respondents that run-level methods miss:
 // runs sharing a field level share its per-task perturbations, which ties
 // together pairs with no run in common. minShared is as for Correlate.
-func TaskBootstrap(runs []RunUtilities, minShared int, o *BootstrapOptions) (*RunBootstrap, error) {
-	opt := o.withDefaults()
+func TaskBootstrap(runs []RunUtilities, minShared int, o *stats.BootstrapOptions) (*RunBootstrap, error) {
+	opt := o.WithDefaults()
 	c, err := Correlate(runs, minShared)
 	if err != nil {
 		return nil, err

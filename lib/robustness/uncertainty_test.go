@@ -11,6 +11,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // dyadicBrute is the textbook double sum over every ordered pair of
@@ -187,11 +189,11 @@ func TestBootstrap(t *testing.T) {
 	if reg.Runs != 12 || len(reg.RobustSE) != 3 {
 		t.Fatalf("runs %d, robust SE %v", reg.Runs, reg.RobustSE)
 	}
-	bs, err := c.Bootstrap(&BootstrapOptions{Replicates: 500, Seed: 1})
+	bs, err := c.Bootstrap(&stats.BootstrapOptions{Replicates: 500, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := c.Bootstrap(&BootstrapOptions{Replicates: 500, Seed: 1})
+	again, _ := c.Bootstrap(&stats.BootstrapOptions{Replicates: 500, Seed: 1})
 	for j, term := range bs.Terms {
 		iv := bs.Beta[j]
 		t.Logf("%s: beta %.3f, OLS SE %.3f, dyadic SE %.3f, bootstrap SE %.3f [%.3f, %.3f]", term, reg.Beta[j], reg.SE[j], reg.RobustSE[j], bs.SE[j], iv.Low, iv.High)
@@ -214,11 +216,11 @@ func TestBootstrap(t *testing.T) {
 	if !(bs.R2.Low < reg.R2 && reg.R2 < bs.R2.High) {
 		t.Errorf("R² %v outside its interval %+v", reg.R2, bs.R2)
 	}
-	tb, err := TaskBootstrap(runs, 0, &BootstrapOptions{Replicates: 300, Seed: 2})
+	tb, err := TaskBootstrap(runs, 0, &stats.BootstrapOptions{Replicates: 300, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tb2, _ := TaskBootstrap(runs, 0, &BootstrapOptions{Replicates: 300, Seed: 2}); !reflect.DeepEqual(tb, tb2) {
+	if tb2, _ := TaskBootstrap(runs, 0, &stats.BootstrapOptions{Replicates: 300, Seed: 2}); !reflect.DeepEqual(tb, tb2) {
 		t.Error("task bootstrap: same seed, different result")
 	}
 	for j, term := range tb.Terms {
@@ -233,13 +235,13 @@ func TestBootstrap(t *testing.T) {
 	// Assess bundles the same three fits; its table says under which kinds
 	// the clear language effect survives (all) and the null typos effect
 	// does not (run bootstrap at least).
-	as, err := Assess(runs, 0, &BootstrapOptions{Replicates: 300, Seed: 2})
+	as, err := Assess(runs, 0, &stats.BootstrapOptions{Replicates: 300, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h, rows := UncertaintyTable(as.Terms, func(x float64, d int) string { return strconv.FormatFloat(x, 'f', d, 64) })
 	if len(rows) != 3 || len(rows[0]) != len(h) || rows[1][0] != "language" || rows[1][6] != "OLS, dyadic-robust, run bootstrap, task bootstrap" ||
-		strings.Contains(rows[2][6], KindBootstrap) {
+		strings.Contains(rows[2][6], SERunBootstrap) {
 		t.Errorf("uncertainty table %v\n%v", h, rows)
 	}
 	two := &Correlations{Fields: c.Fields, Pairs: c.Pairs[:1]}

@@ -82,6 +82,8 @@ func TestStudyErrors(t *testing.T) {
 		{"bad strategy", head + "  - {name: a, kind: pre_revealed, templates: {sample: 1}, samples: 1, active_learning: {strategy: psychic}}\n", "not one of"},
 		{"active learning on ratings", head + "  - {name: a, kind: pre_stated, templates: {sample: 1, scale: 1-5}, samples: 1, active_learning: {strategy: paper}}\n", "revealed kind"},
 		{"bad task order", head + "  - {name: a, kind: pre_revealed, task_order: sideways, templates: {sample: 1}, pairs: {dense: true}, samples: 1}\n", "task_order"},
+		{"unknown profile", head + "  - {name: a, kind: pre_stated, model: {kind: synth, seed: 3, name: chaotic}, templates: {sample: 1, scale: 1-5}, samples: 1}\n", "line 5: key parts[0].model.name: unknown sensitivity profile"},
+		{"one seed two profiles", head + "  - {name: a, kind: pre_stated, model: {kind: synth, name: coherent}, templates: {sample: 1, scale: 1-5}, samples: 1}\n", "synth seed 0 is used with profiles"},
 		{"duplicate part", head + "  - {name: a, kind: pre_stated, templates: {sample: 1, scale: 1-5}, samples: 1}\n  - {name: a, kind: pre_stated, templates: {sample: 1, scale: 1-5}, samples: 1}\n", "duplicate part"},
 	}
 	for _, c := range cases {

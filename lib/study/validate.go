@@ -104,7 +104,7 @@ func (s *Study) validate(root *yaml.Node) error {
 			return err
 		}
 	}
-	return nil
+	return s.validateSynthModels(root)
 }
 
 func (s *Study) validatePart(root *yaml.Node, i int, p Part, seen map[string]bool) error {

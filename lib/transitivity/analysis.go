@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/prefscope/prefscope/lib/measure"
-	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/template"
 	"github.com/prefscope/prefscope/lib/utility"
 )
@@ -38,32 +38,18 @@ func FittedModels(runs []*measure.Run, opts *utility.FitOptions) ([]Thurstonian,
 	return out, nil
 }
 
-// PlantedModels is the simulated respondent's planted model for each run:
-// the planted utility in the run's template context, the planted Sigma and
-// position bias, and the run's temperature.
-func PlantedModels(truth *synth.Truth, runs []*measure.Run) []Thurstonian {
-	out := make([]Thurstonian, len(runs))
-	for k, r := range runs {
-		ctx := synth.ContextOf(r.File.Config.Template)
-		m := Thurstonian{Mu: map[string]float64{}, Sigma: map[string]float64{}, PositionBias: truth.Params.PositionBias, Temperature: r.File.Config.Temperature}
-		for _, id := range r.File.Config.Tasks {
-			m.Mu[id], m.Sigma[id] = truth.Utility(id, ctx), truth.Sigma[id]
-		}
-		out[k] = m
-	}
-	return out
-}
-
 // AnalysisOptions are the settings of Analyze; the zero value samples
 // DefaultTarget triads with seed 0, pools every sample and predicts from
 // the fitted models only.
 type AnalysisOptions struct {
 	Sample     SampleOptions
 	Tournament TournamentOptions
-	Bootstrap  BootstrapOptions
-	// Truth, when set, adds the planted model's prediction (a synthetic
-	// study).
-	Truth *synth.Truth
+	Bootstrap  stats.BootstrapOptions
+	// Planted, when set, adds the planted model's prediction (a synthetic
+	// study): the planted Thurstonian model of each run, in run order, as
+	// plain numbers (lib/study's PlantedThurstonian builds them from the
+	// simulated respondent's truth).
+	Planted []Thurstonian
 	// Fit are the options of the fitted models.
 	Fit *utility.FitOptions
 }
@@ -116,8 +102,11 @@ func Analyze(runs []*measure.Run, o *AnalysisOptions) (*Analysis, error) {
 		return nil, err
 	}
 	floor := fitted
-	if o.Truth != nil {
-		floor = PlantedModels(o.Truth, runs)
+	if o.Planted != nil {
+		if len(o.Planted) != len(runs) {
+			return nil, fmt.Errorf("transitivity: analyze: %d planted models for %d runs", len(o.Planted), len(runs))
+		}
+		floor = o.Planted
 		if a.Planted, err = Predict(a.Tournaments, a.Triads, floor, &o.Bootstrap); err != nil {
 			return nil, err
 		}

@@ -35,6 +35,12 @@
 // as lib/model/synth plants it); each pair then keeps its measured split of
 // display orders.
 //
+// Estimators take the planted model as plain numbers (a Thurstonian per
+// run in AnalysisOptions.Planted; lib/study's PlantedThurstonian builds them
+// from the simulated respondent), never the simulator. Result.Verdict and
+// Headline state where a rate stands against its floor, and figures.go
+// draws the notebook's figures.
+//
 // Sources: the reference study (hard-cycle rate 14.9% over 713 triads for
 // Llama-3.1-8B) and Mazeika et al. (2025), Utility Engineering. The
 // transitivity notebook (notebooks/transitivity.ipynb) uses this package, and

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/utility"
 )
 
@@ -70,9 +71,10 @@ func sign(x float64) int {
 // Prediction is what a Thurstonian model predicts for a set of triads at
 // their measured numbers of samples per pair.
 type Prediction struct {
-	// HardCycleRate is the mean over replicates, RateLow and RateHigh the
-	// percentile interval of the replicates' rates.
-	HardCycleRate, RateLow, RateHigh float64
+	// HardCycleRate is the mean over replicates, RateCI the percentile
+	// interval of the replicates' rates.
+	HardCycleRate float64
+	RateCI        stats.Interval
 	// MeanCycleProbability is the mean over replicates of the triads' mean
 	// cycle probability.
 	MeanCycleProbability float64
@@ -87,14 +89,14 @@ type Prediction struct {
 // the triads were drawn from. Options: Replicates (default 2000), Level,
 // Seed, as for Summarize. It returns an error naming the run and task when
 // a model lacks a task of a triad.
-func Predict(ts []*Tournament, triads []Triad, models []Thurstonian, o *BootstrapOptions) (Prediction, error) {
+func Predict(ts []*Tournament, triads []Triad, models []Thurstonian, o *stats.BootstrapOptions) (Prediction, error) {
 	if len(models) != len(ts) {
 		return Prediction{}, fmt.Errorf("transitivity: predict: %d models for %d tournaments", len(models), len(ts))
 	}
 	if len(triads) == 0 {
 		return Prediction{}, fmt.Errorf("transitivity: predict: no triads")
 	}
-	b := o.withDefaults()
+	b := o.WithDefaults()
 	// The distinct pairs the triads use, each simulated once per replicate.
 	type pair struct {
 		n, first     int
@@ -150,7 +152,7 @@ func Predict(ts []*Tournament, triads []Triad, models []Thurstonian, o *Bootstra
 	for _, x := range rates {
 		out.HardCycleRate += x / float64(len(rates))
 	}
-	out.RateLow, out.RateHigh = percentileInterval(rates, b.Level)
+	out.RateCI = stats.Percentile(rates, b.Level)
 	return out, nil
 }
 

@@ -37,10 +37,10 @@ func Table(results []Result, format func(x float64, digits int) string) (header 
 		m, f, p := r.Measured, r.Fitted, r.Planted
 		planted := ""
 		if r.HasPlanted {
-			planted = iv(p.HardCycleRate, p.RateLow, p.RateHigh)
+			planted = iv(p.HardCycleRate, p.RateCI.Low, p.RateCI.High)
 		}
 		rows = append(rows, []string{r.Label, strconv.Itoa(r.Runs), strconv.Itoa(m.Triads), strconv.Itoa(m.HardCycles),
-			iv(m.HardCycleRate, m.RateLow, m.RateHigh), iv(f.HardCycleRate, f.RateLow, f.RateHigh), planted,
+			iv(m.HardCycleRate, m.RateCI.Low, m.RateCI.High), iv(f.HardCycleRate, f.RateCI.Low, f.RateCI.High), planted,
 			format(m.MeanCycleProbability, 3) + " (" + format(m.SDCycleProbability, 3) + ")"})
 	}
 	return header, rows

@@ -3,43 +3,22 @@ package transitivity
 import (
 	"errors"
 	"math/rand/v2"
-	"sort"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // Summary is the transitivity of a set of triads.
 type Summary struct {
 	Triads, HardCycles int
-	// HardCycleRate is HardCycles / Triads, with a percentile bootstrap
-	// interval over triads [RateLow, RateHigh].
-	HardCycleRate, RateLow, RateHigh float64
+	// HardCycleRate is HardCycles / Triads, RateCI its percentile bootstrap
+	// interval over triads.
+	HardCycleRate float64
+	RateCI        stats.Interval
 	// MeanCycleProbability and SDCycleProbability describe the triads'
 	// cycle probabilities (sample standard deviation).
 	MeanCycleProbability, SDCycleProbability float64
-}
-
-// BootstrapOptions are the settings of a percentile bootstrap. The zero
-// value uses 2000 replicates, a 95% interval and seed 0.
-type BootstrapOptions struct {
-	Replicates int
-	// Level is the coverage of the interval, in (0, 1).
-	Level float64
-	Seed  uint64
-}
-
-func (o *BootstrapOptions) withDefaults() BootstrapOptions {
-	out := BootstrapOptions{}
-	if o != nil {
-		out = *o
-	}
-	if out.Replicates <= 0 {
-		out.Replicates = 2000
-	}
-	if out.Level <= 0 || out.Level >= 1 {
-		out.Level = 0.95
-	}
-	return out
 }
 
 // Summarize counts hard cycles and averages cycle probabilities. The
@@ -47,11 +26,11 @@ func (o *BootstrapOptions) withDefaults() BootstrapOptions {
 // independent, so it is a lower bound on the uncertainty when many triads
 // share pairs (Predict's replicates redraw whole pairs instead). It returns
 // an error for no triads.
-func Summarize(triads []Triad, o *BootstrapOptions) (Summary, error) {
+func Summarize(triads []Triad, o *stats.BootstrapOptions) (Summary, error) {
 	if len(triads) == 0 {
 		return Summary{}, errors.New("transitivity: summarize: no triads")
 	}
-	b := o.withDefaults()
+	b := o.WithDefaults()
 	hard := make([]bool, len(triads))
 	s := Summary{Triads: len(triads)}
 	cp := CycleProbabilities(triads)
@@ -78,7 +57,7 @@ func Summarize(triads []Triad, o *BootstrapOptions) (Summary, error) {
 		}
 		rates[r] = float64(c) / float64(n)
 	}
-	s.RateLow, s.RateHigh = percentileInterval(rates, b.Level)
+	s.RateCI = stats.Percentile(rates, b.Level)
 	return s, nil
 }
 
@@ -100,12 +79,4 @@ func ByRun(triads []Triad, runs int) [][]Triad {
 		}
 	}
 	return out
-}
-
-// percentileInterval returns the (1-level)/2 and (1+level)/2 empirical
-// quantiles of x (x is sorted in place).
-func percentileInterval(x []float64, level float64) (lo, hi float64) {
-	sort.Float64s(x)
-	a := (1 - level) / 2
-	return stat.Quantile(a, stat.Empirical, x, nil), stat.Quantile(1-a, stat.Empirical, x, nil)
 }

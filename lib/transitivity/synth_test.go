@@ -8,6 +8,7 @@ import (
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 	"github.com/prefscope/prefscope/lib/utility"
@@ -57,14 +58,14 @@ func TestPlantedFloorOnSyntheticRun(t *testing.T) {
 	for _, id := range ids {
 		planted.Mu[id], planted.Sigma[id] = truth.Utility(id, ctx), truth.Sigma[id]
 	}
-	pred, err := Predict(ts, triads, []Thurstonian{planted}, &BootstrapOptions{Replicates: 1000, Seed: 1})
+	pred, err := Predict(ts, triads, []Thurstonian{planted}, &stats.BootstrapOptions{Replicates: 1000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d triads: measured %.4f [%.4f, %.4f], planted model predicts %.4f [%.4f, %.4f]",
-		len(triads), measured.HardCycleRate, measured.RateLow, measured.RateHigh, pred.HardCycleRate, pred.RateLow, pred.RateHigh)
-	if measured.HardCycleRate < pred.RateLow || measured.HardCycleRate > pred.RateHigh {
-		t.Errorf("measured rate %.4f outside the planted prediction [%.4f, %.4f]", measured.HardCycleRate, pred.RateLow, pred.RateHigh)
+		len(triads), measured.HardCycleRate, measured.RateCI.Low, measured.RateCI.High, pred.HardCycleRate, pred.RateCI.Low, pred.RateCI.High)
+	if measured.HardCycleRate < pred.RateCI.Low || measured.HardCycleRate > pred.RateCI.High {
+		t.Errorf("measured rate %.4f outside the planted prediction [%.4f, %.4f]", measured.HardCycleRate, pred.RateCI.Low, pred.RateCI.High)
 	}
 	if pred.HardCycleRate <= 0 || pred.HardCycleRate >= 0.25 {
 		t.Errorf("planted floor %.4f, want strictly between 0 and the random 0.25", pred.HardCycleRate)
@@ -77,11 +78,11 @@ func TestPlantedFloorOnSyntheticRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp, err := Predict(ts, triads, []Thurstonian{fitted}, &BootstrapOptions{Replicates: 300, Seed: 2})
+	fp, err := Predict(ts, triads, []Thurstonian{fitted}, &stats.BootstrapOptions{Replicates: 300, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("fitted model predicts %.4f [%.4f, %.4f]", fp.HardCycleRate, fp.RateLow, fp.RateHigh)
+	t.Logf("fitted model predicts %.4f [%.4f, %.4f]", fp.HardCycleRate, fp.RateCI.Low, fp.RateCI.High)
 	if fp.HardCycleRate <= 0 || fp.HardCycleRate >= 0.25 {
 		t.Errorf("fitted floor %.4f, want strictly between 0 and 0.25", fp.HardCycleRate)
 	}
@@ -101,7 +102,7 @@ func TestAnalyze(t *testing.T) {
 		tpl.Fields.TaskOrder = template.OrderRandom
 		runs = append(runs, measureDense(t, sm, all, tpl, 20, 3, int64(k)))
 	}
-	a, err := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Truth: sm.Truth(), Bootstrap: BootstrapOptions{Replicates: 200}})
+	a, err := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Planted: plantedModels(sm.Truth(), runs), Bootstrap: stats.BootstrapOptions{Replicates: 200}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestAnalyze(t *testing.T) {
 	if hard != a.Measured.HardCycles {
 		t.Errorf("per-run hard cycles add to %d, overall %d", hard, a.Measured.HardCycles)
 	}
-	pred, _ := Predict(a.Tournaments, a.Triads, PlantedModels(sm.Truth(), runs), &BootstrapOptions{Replicates: 200})
+	pred, _ := Predict(a.Tournaments, a.Triads, plantedModels(sm.Truth(), runs), &stats.BootstrapOptions{Replicates: 200})
 	if pred != a.Planted {
 		t.Errorf("Analyze's planted prediction %+v, by hand %+v", a.Planted, pred)
 	}
@@ -121,7 +122,7 @@ func TestAnalyze(t *testing.T) {
 	if len(rows) != 1 || len(rows[0]) != len(h) || rows[0][2] != "2280" || rows[0][6] == "" || len(res.CycleProbabilities) != 2280 {
 		t.Errorf("table %v %v", h, rows)
 	}
-	three, _ := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Tournament: TournamentOptions{MaxSamples: 1}, Bootstrap: BootstrapOptions{Replicates: 50}})
+	three, _ := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Tournament: TournamentOptions{MaxSamples: 1}, Bootstrap: stats.BootstrapOptions{Replicates: 50}})
 	if three.Tournaments[0].Choices >= a.Tournaments[0].Choices || three.HasPlanted {
 		t.Errorf("one sample per pair kept %d of %d choices", three.Tournaments[0].Choices, a.Tournaments[0].Choices)
 	}
@@ -163,4 +164,20 @@ func measureDense(t *testing.T, sm *synth.Model, all []task.Task, tpl template.T
 		t.Fatal(err)
 	}
 	return run
+}
+
+// plantedModels is the respondent's planted model of each run, as
+// lib/study's PlantedThurstonian builds it (the test cannot import
+// lib/study, which imports this package).
+func plantedModels(truth *synth.Truth, runs []*measure.Run) []Thurstonian {
+	out := make([]Thurstonian, len(runs))
+	for k, r := range runs {
+		ctx := synth.ContextOf(r.File.Config.Template)
+		m := Thurstonian{Mu: map[string]float64{}, Sigma: map[string]float64{}, PositionBias: truth.Params.PositionBias, Temperature: r.File.Config.Temperature}
+		for _, id := range r.File.Config.Tasks {
+			m.Mu[id], m.Sigma[id] = truth.Utility(id, ctx), truth.Sigma[id]
+		}
+		out[k] = m
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -90,7 +91,7 @@ func TestConstructedTournament(t *testing.T) {
 	if fmt.Sprint(names) != "[abc abd acd bcd cde]" || st.Kept != 5 {
 		t.Fatalf("exhaustive triads = %v (kept %d), want [abc abd acd bcd cde]", names, st.Kept)
 	}
-	s, err := Summarize(triads, &BootstrapOptions{Replicates: 500, Seed: 1})
+	s, err := Summarize(triads, &stats.BootstrapOptions{Replicates: 500, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +101,8 @@ func TestConstructedTournament(t *testing.T) {
 	if math.Abs(s.MeanCycleProbability-constructedMean) > 1e-12 {
 		t.Errorf("mean cycle probability %v, want %v", s.MeanCycleProbability, constructedMean)
 	}
-	if !(s.RateLow <= 0.4 && s.RateHigh >= 0.4 && s.RateLow >= 0 && s.RateHigh <= 1 && s.RateHigh > s.RateLow) {
-		t.Errorf("interval [%v, %v] should bracket 0.4", s.RateLow, s.RateHigh)
+	if !(s.RateCI.Low <= 0.4 && s.RateCI.High >= 0.4 && s.RateCI.Low >= 0 && s.RateCI.High <= 1 && s.RateCI.High > s.RateCI.Low) {
+		t.Errorf("interval [%v, %v] should bracket 0.4", s.RateCI.Low, s.RateCI.High)
 	}
 
 	// Sampling finds the same five triads, never keeps one twice, and stops
@@ -212,14 +213,14 @@ func TestPredictAgainstAnalytic(t *testing.T) {
 		}
 		analytic += CycleProbability(p(tr.I, tr.J), p(tr.J, tr.K), p(tr.K, tr.I)) / float64(len(triads))
 	}
-	pred, err := Predict([]*Tournament{tour}, triads, []Thurstonian{m}, &BootstrapOptions{Replicates: 400, Seed: 1})
+	pred, err := Predict([]*Tournament{tour}, triads, []Thurstonian{m}, &stats.BootstrapOptions{Replicates: 400, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Replicate rates have sd ≲ 0.02 (2300 triads, shared pairs); the mean of
 	// 400 is within 0.003.
-	if math.Abs(pred.HardCycleRate-analytic) > 0.004 || !(pred.RateLow < analytic && analytic < pred.RateHigh) {
-		t.Errorf("predicted rate %.4f [%.4f, %.4f], analytic %.4f", pred.HardCycleRate, pred.RateLow, pred.RateHigh, analytic)
+	if math.Abs(pred.HardCycleRate-analytic) > 0.004 || !(pred.RateCI.Low < analytic && analytic < pred.RateCI.High) {
+		t.Errorf("predicted rate %.4f [%.4f, %.4f], analytic %.4f", pred.HardCycleRate, pred.RateCI.Low, pred.RateCI.High, analytic)
 	}
 	if math.Abs(pred.MeanCycleProbability-analytic) > 0.004 {
 		t.Errorf("predicted mean cycle probability %.4f, analytic %.4f", pred.MeanCycleProbability, analytic)
@@ -231,7 +232,7 @@ func TestPredictAgainstAnalytic(t *testing.T) {
 	}
 	two := dense("r2", n, 2, func(i, j int) float64 { return 0.5 }, 6)
 	triads2, _, _ := Triads([]*Tournament{two}, &SampleOptions{Exhaustive: true})
-	pred2, err := Predict([]*Tournament{two}, triads2, []Thurstonian{flat}, &BootstrapOptions{Replicates: 400, Seed: 2})
+	pred2, err := Predict([]*Tournament{two}, triads2, []Thurstonian{flat}, &stats.BootstrapOptions{Replicates: 400, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +247,7 @@ func TestPredictAgainstAnalytic(t *testing.T) {
 	for k := range two.Edges {
 		two.Edges[k].FirstI = two.Edges[k].N
 	}
-	pred3, _ := Predict([]*Tournament{two}, triads2, []Thurstonian{biased}, &BootstrapOptions{Replicates: 20})
+	pred3, _ := Predict([]*Tournament{two}, triads2, []Thurstonian{biased}, &stats.BootstrapOptions{Replicates: 20})
 	if pred3.HardCycleRate != 0 {
 		t.Errorf("position-biased model predicts %.4f hard cycles, want 0", pred3.HardCycleRate)
 	}

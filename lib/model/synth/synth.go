@@ -27,6 +27,9 @@ type Options struct {
 	Catalog *template.Catalog
 	// Params are the planted scales; zero fields take their defaults.
 	Params Params
+	// Profile names a sensitivity profile (Profiles) that replaces Params'
+	// position bias and field scales; empty keeps them.
+	Profile string
 }
 
 // Model is the simulated respondent. It is safe for concurrent use.
@@ -53,7 +56,11 @@ func New(opts Options) (*Model, error) {
 			return nil, fmt.Errorf("synth: %w", err)
 		}
 	}
-	m := &Model{truth: NewTruth(opts.Tasks, opts.Seed, opts.Params), catalog: cat, byText: map[string]task.Task{}}
+	params, err := WithProfile(opts.Params, opts.Profile)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{truth: NewTruth(opts.Tasks, opts.Seed, params), catalog: cat, byText: map[string]task.Task{}}
 	var framings []string
 	for _, k := range []template.Kind{template.PreStated, template.PostStated} {
 		for _, ph := range cat.Phrasings(k) {

@@ -1,4 +1,4 @@
-package robustness
+package study
 
 import (
 	"context"
@@ -11,9 +11,10 @@ import (
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/progress"
+	"github.com/prefscope/prefscope/lib/robustness"
 )
 
-// TestCalibrateSmall runs a small calibration (8 studies of 12 runs over 16
+// TestCalibrateSmall runs robustness.Calibrate on CalibrationDesign's replicates: a small calibration (8 studies of 12 runs over 16
 // tasks) end to end. Eight replicates cannot pin a ratio down (the sd of
 // 8 draws is uncertain by about 25%), so the bounds are loose: every kind
 // reports a finite, positive SE for every term, the mean estimate of the
@@ -25,8 +26,8 @@ import (
 func TestCalibrateSmall(t *testing.T) {
 	bars := &countingBars{}
 	dir := t.TempDir()
-	opts := &CalibrationOptions{Replicates: 8, Runs: 12, Tasks: 16, Bootstrap: 60, Progress: bars.start, Dir: dir}
-	c, err := Calibrate(context.Background(), opts)
+	opts := CalibrationDesign{Runs: 12, Tasks: 16}.Options(robustness.CalibrationOptions{Replicates: 8, Bootstrap: 60, Progress: bars.start, Dir: dir})
+	c, err := robustness.Calibrate(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestCalibrateSmall(t *testing.T) {
 	}
 	// Resuming reads the eight finished replicates back instead of
 	// measuring them: a result edited on disk comes back as edited.
-	c2, err := Calibrate(context.Background(), opts)
+	c2, err := robustness.Calibrate(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestCalibrateSmall(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if c3, err := Calibrate(context.Background(), opts); err != nil || c3.Beta[3][0] != 42 {
+	if c3, err := robustness.Calibrate(context.Background(), opts); err != nil || c3.Beta[3][0] != 42 {
 		t.Errorf("replicate 3 was measured again instead of read back (%v)", err)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "rep-*", "runs")); len(left) != 0 {
@@ -67,10 +68,10 @@ func TestCalibrateSmall(t *testing.T) {
 	if len(c.Beta) != 8 || c.Runs != 12 || c.Pairs != 66 || len(c.Terms) != len(c.Planted) {
 		t.Fatalf("%d replicates, %d runs, %d pairs, terms %v", len(c.Beta), c.Runs, c.Pairs, c.Terms)
 	}
-	if h, rows := c.Table(func(x float64, d int) string { return strconv.FormatFloat(x, 'f', d, 64) }); len(h) != 4+len(Kinds) || len(rows) != len(c.Terms) || rows[0][0] != "intercept" {
+	if h, rows := c.Table(func(x float64, d int) string { return strconv.FormatFloat(x, 'f', d, 64) }); len(h) != 4+len(robustness.SEMethods) || len(rows) != len(c.Terms) || rows[0][0] != "intercept" {
 		t.Errorf("calibration table %v %v", h, rows)
 	}
-	for _, k := range Kinds {
+	for _, k := range robustness.SEMethods {
 		for j, term := range c.Terms {
 			if se := c.MeanSE[k][j]; !(se > 0) || math.IsInf(se, 0) {
 				t.Errorf("%s %s: mean SE %v", k, term, se)
@@ -79,7 +80,7 @@ func TestCalibrateSmall(t *testing.T) {
 	}
 	for j, term := range c.Terms {
 		t.Logf("%-22s planted %.4f mean %.4f sd %.4f | OLS %.2f dyadic %.2f run boot %.2f task boot %.2f", term, c.Planted[j], c.MeanBeta[j], c.SD[j],
-			c.Ratio[KindOLS][j], c.Ratio[KindDyadic][j], c.Ratio[KindBootstrap][j], c.Ratio[KindTasks][j])
+			c.Ratio[robustness.SEOLS][j], c.Ratio[robustness.SEDyadic][j], c.Ratio[robustness.SERunBootstrap][j], c.Ratio[robustness.SETaskBootstrap][j])
 		switch term {
 		case "language":
 			if !(c.Planted[j] > 0.03 && c.MeanBeta[j] > 0) {
@@ -88,7 +89,7 @@ func TestCalibrateSmall(t *testing.T) {
 		}
 		// The intercept is left out: with 16 tasks the bootstrap of a
 		// correlation overstates its spread (ratio 0.55 here, 1.0 at 30 tasks).
-		if r := c.Ratio[KindTasks][j]; term != "intercept" && !(r >= 0.5 && r <= 2) {
+		if r := c.Ratio[robustness.SETaskBootstrap][j]; term != "intercept" && !(r >= 0.5 && r <= 2) {
 			t.Errorf("%s: sd / mean task-bootstrap SE = %.2f, want within 0.5-2", term, r)
 		}
 	}

@@ -1,0 +1,141 @@
+package study
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prefscope/prefscope/lib/layout"
+	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/robustness"
+	"github.com/prefscope/prefscope/lib/stats"
+	"github.com/prefscope/prefscope/lib/template"
+)
+
+// multiModelStudy is the default study's robustness design for its three
+// simulated models (default, order_dominant, coherent), scaled down: 16
+// templates over 80 tasks.
+const multiModelStudy = `name: multi
+model: {kind: synth, seed: 2026}
+tasks: {default: true}
+seed: 1
+parts:
+  - {name: robustness, kind: pre_revealed, tasks: {n: 80, seed: 13}, templates: {sample: 16, seed: 7}, pairs: {per_task: 20, seed: 3}, samples: 1, temperature: 1}
+  - {name: robustness_order_dominant, kind: pre_revealed, model: {kind: synth, seed: 8, name: order_dominant}, tasks: {n: 80, seed: 13}, templates: {sample: 16, seed: 7}, pairs: {per_task: 20, seed: 3}, samples: 1, temperature: 1}
+  - {name: robustness_coherent, kind: pre_revealed, model: {kind: synth, seed: 9, name: coherent}, tasks: {n: 80, seed: 13}, templates: {sample: 16, seed: 7}, pairs: {per_task: 20, seed: 3}, samples: 1, temperature: 1}
+`
+
+// TestRobustnessByModelRecoversProfiles measures the three simulated
+// models and checks the done-means of robustness across models: each
+// model's planted β inside its task-bootstrap interval for at least 90% of
+// the field x model cells; the order-dominant model's largest β is
+// task_order and the coherent model has the highest mean correlation; the
+// hard-cycle rates have their floors; the cross-model table covers every
+// pair of models over the 16 templates.
+func TestRobustnessByModelRecoversProfiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(multiModelStudy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	models, err := RobustnessModels(dir, "robustness", "robustness_order_dominant", "robustness_coherent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{models[0].Model, models[1].Model, models[2].Model}; strings.Join(got, ",") != "synth:2026,synth:8 order_dominant,synth:9 coherent" {
+		t.Errorf("model labels %v", got)
+	}
+	res, err := RobustnessByModel(dir, models, &stats.BootstrapOptions{Replicates: 300, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in, cells int
+	for _, r := range res {
+		a, b := r.Recovered()
+		in, cells = in+a, cells+b
+		if r.Cycles == nil || r.Cycles.FloorSource != "planted" || !(r.Cycles.Rate > 0 && r.Cycles.Rate < 0.25) {
+			t.Errorf("model %s: cycles %+v", r.Model, r.Cycles)
+		}
+	}
+	t.Log(robustness.RecoveryText(res))
+	if cells != 30 || float64(in) < 0.9*float64(cells) {
+		t.Errorf("planted β inside the task-bootstrap interval in %d of %d cells, want at least 90%%", in, cells)
+	}
+	order := res[1].Summary
+	top := 1
+	for j := range order.Terms {
+		if j > 0 && order.Terms[j].Beta > order.Terms[top].Beta {
+			top = j
+		}
+	}
+	if order.Terms[top].Term != "task_order" || order.Terms[top].Planted < 0.2 {
+		t.Errorf("order_dominant: largest β %s (planted %.3f), want task_order above 0.2", order.Terms[top].Term, order.Terms[top].Planted)
+	}
+	if !(res[2].Summary.MeanR > res[0].Summary.MeanR && res[2].Summary.MeanR > res[1].Summary.MeanR) {
+		t.Errorf("mean r: default %.3f, order_dominant %.3f, coherent %.3f; want coherent highest", res[0].Summary.MeanR, res[1].Summary.MeanR, res[2].Summary.MeanR)
+	}
+	cm, err := robustness.CompareModels(models, &stats.BootstrapOptions{Replicates: 200, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		for j := range 3 {
+			if i != j && (cm.Templates[i][j] != 16 || math.IsNaN(cm.Mean[i][j])) {
+				t.Errorf("models %d, %d: %d templates, mean %v", i, j, cm.Templates[i][j], cm.Mean[i][j])
+			}
+		}
+	}
+}
+
+// TestPlantedRunUtilities checks the position bias's shift by hand: a task
+// shown first in both of its parsed choices gains the whole bias, one
+// shown first once and second twice loses a third of it; refusals do not
+// count.
+func TestPlantedRunUtilities(t *testing.T) {
+	dir := t.TempDir()
+	y := "name: s\nmodel: {kind: synth, seed: 5}\ntasks: {default: true}\nparts:\n  - {name: a, kind: pre_revealed, tasks: {n: 3, seed: 1}, templates: {sample: 1, seed: 1}, pairs: {dense: true}, samples: 1, temperature: 1}\n"
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := PartRuns(dir, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, err := LoadTruth(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := runs[0]
+	ids := run.File.Config.Tasks
+	x, yy, z := ids[0], ids[1], ids[2]
+	choice := func(first, second string) measure.Record {
+		return measure.Record{TaskA: min(first, second), TaskB: max(first, second), Shown: []string{first, second}, Outcome: template.OutcomeChoice, Winner: first}
+	}
+	refused := choice(z, x)
+	refused.Outcome = template.OutcomeRefusal
+	run.Records = []measure.Record{choice(x, yy), choice(x, z), choice(yy, z), choice(z, yy), refused}
+	got, err := PlantedRunUtilities(truth, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// x: first twice (+2 of 2); yy: second, first, second (−1 of 3); z:
+	// second, second, first (−1 of 3).
+	pb := truth.Params.PositionBias
+	for id, shift := range map[string]float64{x: pb, yy: -pb / 3, z: -pb / 3} {
+		base, _ := PlantedContext(dir, run, []string{id})
+		if math.Abs(got[id]-base[0]-shift) > 1e-12 {
+			t.Errorf("task %s: planted %v, context utility %v, want shift %v", id, got[id], base[0], shift)
+		}
+	}
+	if !strings.HasSuffix(layout.Calibration(dir), filepath.Join("analysis", "calibration")) {
+		t.Errorf("calibration dir %s", layout.Calibration(dir))
+	}
+}
