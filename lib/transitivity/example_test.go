@@ -55,6 +55,7 @@ func Example() {
 	// b c d: hard cycle false, cycle probability 0.0000
 	// 4 triads, 1 hard cycles (rate 0.25), mean cycle probability 0.1094
 }
+
 // A triad whose three pooled pair probabilities all exceed 0.5 is a hard
 // cycle; its cycle probability is the chance that one draw per pair goes
 // round: 0.8·0.7·0.6 + 0.2·0.3·0.4.
