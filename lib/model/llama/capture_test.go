@@ -124,11 +124,6 @@ func TestCapturePaddingInvariance(t *testing.T) {
 		}
 		at[s.at] = allPositions[p].Name()
 	}
-	// Wrong position ids change the result: the check above can fail.
-	bt := rightPad(seqs[1:2], 1, len(seqs[1]))
-	if bt.pos[len(seqs[1])-1] != int32(len(seqs[1])-1) {
-		t.Fatal("last token's position id")
-	}
 }
 
 // TestCaptureThroughPlan: Capture over a mix of lengths returns each
