@@ -65,6 +65,9 @@ type Params struct {
 	PeakStrength float64 `json:"peak_strength" yaml:"peak_strength"`
 	// OriginOffsetSD scales the per-origin offset vectors. Default 0.5.
 	OriginOffsetSD float64 `json:"origin_offset_sd" yaml:"origin_offset_sd"`
+	// PositionStrength scales the valence signal at each token position
+	// kind (see positions.go). Default DefaultPositionStrength.
+	PositionStrength map[string]float64 `json:"position_strength" yaml:"position_strength"`
 }
 
 // DefaultFieldSD are the planted per-field utility perturbation scales.
@@ -120,6 +123,7 @@ func (p Params) withDefaults() Params {
 		p.HiddenSize = 128
 	}
 	def(&p.PeakStrength, 3)
+	p.PositionStrength = defaultPositionStrength(p.PositionStrength)
 	def(&p.OriginOffsetSD, 0.5)
 	return p
 }
