@@ -7,6 +7,8 @@
 //	gpucheck matmul
 //	gpucheck compare -dir CKPT -ref ref.safetensors [-tol 1e-4]
 //	gpucheck bench -dir CKPT [-batch 8] [-prompt 512] [-new 64]
+//	gpucheck convs [-n 10000] [-seed 1] [-scale 1] -out convs.jsonl
+//	gpucheck extract -dir CKPT -convs convs.jsonl [-layers 16] [-max-batch-tokens N] [-shard 1024]
 package main
 
 import (
@@ -38,7 +40,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: gpucheck matmul|compare|bench [flags]")
+		return fmt.Errorf("usage: gpucheck matmul|compare|bench|convs|extract [flags]")
 	}
 	switch args[0] {
 	case "matmul":
@@ -47,6 +49,10 @@ func run(args []string, out io.Writer) error {
 		return compare(args[1:], out)
 	case "bench":
 		return bench(args[1:], out)
+	case "convs":
+		return convs(args[1:], out)
+	case "extract":
+		return extract(args[1:], out)
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }

@@ -29,7 +29,7 @@ const templateTokens = 12
 // shapesFor10k is the number of graphs a 10,000-conversation extraction
 // compiles: lengths sorted, cut into shards of 256 as activations.Extract
 // does, each shard planned by PlanBatches.
-func shapesFor10k(maxBatchTokens int) (perShard, global int) {
+func shapesFor10k(maxBatchTokens, shard int) (perShard, global int) {
 	p, c := lengthMix(10000, 1, 1)
 	lengths := make([]int, len(p))
 	for i := range p {
@@ -37,8 +37,8 @@ func shapesFor10k(maxBatchTokens int) (perShard, global int) {
 	}
 	slices.Sort(lengths)
 	var all []Batch
-	for s := 0; s < len(lengths); s += 256 {
-		plan, _ := PlanBatches(lengths[s:min(s+256, len(lengths))], maxBatchTokens)
+	for s := 0; s < len(lengths); s += shard {
+		plan, _ := PlanBatches(lengths[s:min(s+shard, len(lengths))], maxBatchTokens)
 		all = append(all, plan...)
 	}
 	plan, _ := PlanBatches(lengths, maxBatchTokens)
@@ -46,12 +46,14 @@ func shapesFor10k(maxBatchTokens int) (perShard, global int) {
 }
 
 func TestShapesBounded(t *testing.T) {
-	perShard, global := shapesFor10k(DefaultMaxBatchTokens)
-	// 9 buckets (128..2048) x at most 1 + log2(rows) shapes each.
-	if perShard > 9*5 || global > perShard {
-		t.Errorf("%d graphs per shard plan, %d for one global plan", perShard, global)
+	for _, shard := range []int{256, 1024} {
+		perShard, global := shapesFor10k(DefaultMaxBatchTokens, shard)
+		// 9 buckets (128..2048) x at most 1 + log2(rows) shapes each.
+		if perShard > 9*5 || global > perShard {
+			t.Errorf("%d graphs per shard plan, %d for one global plan", perShard, global)
+		}
+		t.Logf("10,000 conversations, max_batch_tokens %d: %d graphs (shards of %d), %d (one plan)", DefaultMaxBatchTokens, perShard, shard, global)
 	}
-	t.Logf("10,000 conversations, max_batch_tokens %d: %d graphs (shards of 256), %d (one plan)", DefaultMaxBatchTokens, perShard, global)
 }
 
 // benchConvs builds conversations for the byte tokenizer (one token per
@@ -122,7 +124,7 @@ func BenchmarkExtract(b *testing.B) {
 	b.ReportMetric(float64(tokens*b.N)/tb.Seconds(), "batched-tok/s")
 	b.ReportMetric(float64(tokens*b.N)/ts.Seconds(), "single-tok/s")
 	b.ReportMetric(float64(len(convs)*b.N)/tb.Seconds(), "batched-conv/s")
-	perShard, _ := shapesFor10k(DefaultMaxBatchTokens)
+	perShard, _ := shapesFor10k(DefaultMaxBatchTokens, 256)
 	b.ReportMetric(float64(perShard), "graphs-10k")
 	b.Logf("10,000-conversation mix (prompts 20-400, completions 50-1,500, seed 1): %d compiled graphs at max_batch_tokens %d", perShard, DefaultMaxBatchTokens)
 }
