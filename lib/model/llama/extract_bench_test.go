@@ -128,4 +128,3 @@ func BenchmarkExtract(b *testing.B) {
 	b.ReportMetric(float64(perShard), "graphs-10k")
 	b.Logf("10,000-conversation mix (prompts 20-400, completions 50-1,500, seed 1): %d compiled graphs at max_batch_tokens %d", perShard, DefaultMaxBatchTokens)
 }
-
