@@ -30,6 +30,8 @@ type ModelSpec struct {
 	Kind string `json:"kind" yaml:"kind"`
 	// Seed plants the simulated respondent's truth (synth).
 	Seed int64 `json:"seed,omitempty" yaml:"seed,omitempty"`
+	// HiddenSize is the simulated activations' width (synth; 0: 128).
+	HiddenSize int `json:"hidden_size,omitempty" yaml:"hidden_size,omitempty"`
 	// Path is a local Hugging Face snapshot directory (llama).
 	Path string `json:"path,omitempty" yaml:"path,omitempty"`
 	// Name selects a served model (openai).

@@ -19,7 +19,7 @@ var (
 	factoriesMu sync.Mutex
 	factories   = map[string]ModelFactory{
 		"synth": func(spec measure.ModelSpec, tasks []task.Task, cat *template.Catalog) (model.Model, error) {
-			return synth.New(synth.Options{Seed: spec.Seed, Tasks: tasks, Catalog: cat})
+			return synth.New(synth.Options{Seed: spec.Seed, Tasks: tasks, Catalog: cat, Params: synth.Params{HiddenSize: spec.HiddenSize}})
 		},
 	}
 )

@@ -9,6 +9,7 @@
 //	gpucheck bench -dir CKPT [-batch 8] [-prompt 512] [-new 64]
 //	gpucheck convs [-n 10000] [-seed 1] [-scale 1] -out convs.jsonl
 //	gpucheck extract -dir CKPT -convs convs.jsonl [-layers 16] [-max-batch-tokens N] [-shard 1024]
+//	gpucheck probe -study data/studies/scale [-layer 16]   (CPU: the probe sweep at scale)
 package main
 
 import (
@@ -40,7 +41,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: gpucheck matmul|compare|bench|convs|extract [flags]")
+		return fmt.Errorf("usage: gpucheck matmul|compare|bench|convs|extract|probe [flags]")
 	}
 	switch args[0] {
 	case "matmul":
@@ -53,6 +54,8 @@ func run(args []string, out io.Writer) error {
 		return convs(args[1:], out)
 	case "extract":
 		return extract(args[1:], out)
+	case "probe":
+		return probeSweep(args[1:], out)
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
