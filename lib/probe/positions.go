@@ -62,10 +62,11 @@ func ComparePositions(dir string, layers []int, positions []string, target map[s
 }
 
 // PositionsFigure draws scores as grouped bars: one group per position,
-// one bar per layer, ±1 SE over folds. planted, when not nil, maps a
+// one bar per layer, ±1 SE over folds; target names the probe's target in
+// the title. planted, when not nil, maps a
 // position to its planted signal share (synth's Params.PositionStrength),
 // written under the position's name so the reader can check the ordering.
-func PositionsFigure(scores []PositionScore, planted map[string]float64) (*plot.Figure, error) {
+func PositionsFigure(scores []PositionScore, target string, planted map[string]float64) (*plot.Figure, error) {
 	if len(scores) == 0 {
 		return nil, fmt.Errorf("probe: positions figure: no scores")
 	}
@@ -107,7 +108,7 @@ func PositionsFigure(scores []PositionScore, planted map[string]float64) (*plot.
 	}
 	n := scores[0].N
 	return plot.Bars(cats, series, &plot.BarsOptions{Options: plot.Options{
-		Title:  "Probe CV R² by token position and layer",
+		Title:  "Probe CV R² by token position and layer\ntarget: " + target,
 		XLabel: "token position (planted signal share)",
 		YLabel: fmt.Sprintf("CV R², best α (mean ± SE over folds, n = %d)", n),
 	}})

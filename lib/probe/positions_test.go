@@ -58,7 +58,7 @@ func TestComparePositionsRecoversPlantedOrder(t *testing.T) {
 		}
 		t.Logf("%-15s planted %.2f  R² %.3f ± %.3f (α %g)", s.Position, planted[s.Position], s.R2, s.SE, s.Alpha)
 	}
-	fig, err := PositionsFigure(scores, planted)
+	fig, err := PositionsFigure(scores, "planted valence", planted)
 	if err != nil {
 		t.Fatal(err)
 	}
