@@ -75,6 +75,7 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 	if len(spec.Layers) == 0 {
 		return 0, errors.New("activations: extract spec has no layers")
 	}
+	spec.Positions = spec.Positions.OrDefault()
 	if err := spec.Positions.Validate(); err != nil {
 		return 0, fmt.Errorf("activations: extract spec: %w", err)
 	}
@@ -118,7 +119,7 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 	}
 	cm, batched := m.(model.CaptureModel)
 	batched = batched && !(len(spec.Positions) == 1 && spec.Positions[0].Kind == model.PosIndices && len(spec.Positions[0].Indices) > 1)
-	var tokenBar progress.Bar = nil
+	var tokenBar progress.Bar
 	if batched {
 		total, err := sortByLength(cm, todo)
 		if err != nil {

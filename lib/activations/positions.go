@@ -57,14 +57,24 @@ func (pl PositionList) MarshalYAML() (any, error) {
 var knownKinds = []model.PositionKind{model.PosLast, model.PosToken, model.PosAssistantMean, model.PosIndices,
 	model.PosEndOfTurn, model.PosUserEnd, model.PosPromptLast}
 
-// Validate checks kinds, their arguments, and that names are distinct.
-func (pl PositionList) Validate() error {
+// OrDefault is pl, or the last token when pl is empty (an extract key
+// without positions, as before positions were required).
+func (pl PositionList) OrDefault() PositionList {
 	if len(pl) == 0 {
-		return fmt.Errorf("no positions")
+		return PositionList{{Kind: model.PosLast}}
 	}
+	return pl
+}
+
+// Validate checks kinds, their arguments, and that names are distinct; an
+// empty list is the default (OrDefault), and an empty kind is last.
+func (pl PositionList) Validate() error {
 	seen := map[string]bool{}
 	for i, p := range pl {
-		known := false
+		known := p.Kind == ""
+		if known {
+			p.Kind = model.PosLast
+		}
 		for _, k := range knownKinds {
 			known = known || p.Kind == k
 		}

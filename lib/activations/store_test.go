@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/safetensors"
 )
@@ -210,6 +212,21 @@ func byIDOf(s *Set) map[string][]float32 {
 }
 
 func TestPositionListYAML(t *testing.T) {
+	var single, list struct {
+		P PositionList `yaml:"positions"`
+	}
+	if err := yaml.Unmarshal([]byte("positions: {kind: token, token: \"<|eot_id|>\"}"), &single); err != nil || len(single.P) != 1 || single.P[0].Token != "<|eot_id|>" {
+		t.Fatalf("one mapping: %v, %v", single.P, err)
+	}
+	if err := yaml.Unmarshal([]byte("positions: [end_of_turn, {kind: indices, indices: [-2]}]"), &list); err != nil || len(list.P) != 2 || list.P[1].Indices[0] != -2 || list.P[0].Kind != model.PosEndOfTurn {
+		t.Fatalf("a list: %v, %v", list.P, err)
+	}
+	if b, _ := yaml.Marshal(single.P); !strings.HasPrefix(string(b), "kind: token") {
+		t.Errorf("one position marshals as a mapping (older stores' extract.yaml): %s", b)
+	}
+	if d := (PositionList{}).OrDefault(); len(d) != 1 || d[0].Kind != model.PosLast {
+		t.Errorf("default %v", d)
+	}
 	bad := PositionList{{Kind: "middle"}}
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "unknown kind") {
 		t.Errorf("unknown kind: %v", err)

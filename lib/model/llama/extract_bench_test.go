@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -81,13 +82,14 @@ func benchConvs(n int) [][]model.Message {
 // was: one conversation and one position per call through Activations
 // (every token's hidden state copied back, positions selected on the
 // host). Model h256v1024 (2 layers, hidden 256), 32 conversations of the
-// scaled 10,000-mix, layers 1 and 2. Reports extract-speedup, both
-// tokens/s, and the graph count of the full-size 10,000 mix.
+// scaled 10,000-mix, layers 1 and 2, one position (end_of_turn) and four.
+// Reports extract-speedup, both tokens/s, and the graph count of the
+// full-size 10,000 mix.
 func BenchmarkExtract(b *testing.B) {
 	m := openBench(b, benchModels()["h256v1024"])
 	m.tok, m.tmpl = fakeTok{}, fakeTemplate{}
 	convs := benchConvs(32)
-	positions := []model.Positions{{Kind: model.PosEndOfTurn}, {Kind: model.PosUserEnd}, {Kind: model.PosAssistantMean}, {Kind: model.PosPromptLast}}
+	all := []model.Positions{{Kind: model.PosEndOfTurn}, {Kind: model.PosUserEnd}, {Kind: model.PosAssistantMean}, {Kind: model.PosPromptLast}}
 	layers := []int{1, 2}
 	tokens := 0
 	for _, c := range convs {
@@ -95,36 +97,42 @@ func BenchmarkExtract(b *testing.B) {
 		tokens += n
 	}
 	ctx := context.Background()
-	batched := func() {
-		if _, err := m.Capture(ctx, model.CaptureRequest{Conversations: convs, Layers: layers, Positions: positions, MaxBatchTokens: 2048}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	single := func() {
-		for _, c := range convs {
-			for _, p := range positions {
-				if _, err := m.Activations(ctx, model.ActivationRequest{Messages: c, Layers: layers, Positions: p}); err != nil {
+	for _, np := range []int{1, 4} {
+		positions := all[:np]
+		b.Run("positions="+strconv.Itoa(np), func(b *testing.B) {
+			batched := func() {
+				if _, err := m.Capture(ctx, model.CaptureRequest{Conversations: convs, Layers: layers, Positions: positions, MaxBatchTokens: 2048}); err != nil {
 					b.Fatal(err)
 				}
 			}
-		}
+			single := func() {
+				for _, c := range convs {
+					for _, p := range positions {
+						if _, err := m.Activations(ctx, model.ActivationRequest{Messages: c, Layers: layers, Positions: p}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			}
+			batched() // compile every shape once, as a long run would
+			single()
+			var tb, ts time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				batched()
+				t1 := time.Now()
+				single()
+				tb, ts = tb+t1.Sub(t0), ts+time.Since(t1)
+			}
+			b.ReportMetric(ts.Seconds()/tb.Seconds(), "extract-speedup")
+			b.ReportMetric(float64(tokens*b.N)/tb.Seconds(), "batched-tok/s")
+			b.ReportMetric(float64(tokens*b.N)/ts.Seconds(), "single-tok/s")
+			b.ReportMetric(float64(len(convs)*b.N)/tb.Seconds(), "batched-conv/s")
+			perShard, _ := shapesFor10k(DefaultMaxBatchTokens, 256)
+			b.ReportMetric(float64(perShard), "graphs-10k")
+		})
 	}
-	batched() // compile every shape once, as a long run would
-	single()
-	var tb, ts time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		batched()
-		t1 := time.Now()
-		single()
-		tb, ts = tb+t1.Sub(t0), ts+time.Since(t1)
-	}
-	b.ReportMetric(ts.Seconds()/tb.Seconds(), "extract-speedup")
-	b.ReportMetric(float64(tokens*b.N)/tb.Seconds(), "batched-tok/s")
-	b.ReportMetric(float64(tokens*b.N)/ts.Seconds(), "single-tok/s")
-	b.ReportMetric(float64(len(convs)*b.N)/tb.Seconds(), "batched-conv/s")
 	perShard, _ := shapesFor10k(DefaultMaxBatchTokens, 256)
-	b.ReportMetric(float64(perShard), "graphs-10k")
 	b.Logf("10,000-conversation mix (prompts 20-400, completions 50-1,500, seed 1): %d compiled graphs at max_batch_tokens %d", perShard, DefaultMaxBatchTokens)
 }
