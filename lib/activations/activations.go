@@ -185,6 +185,10 @@ func captureBatched(ctx context.Context, m model.CaptureModel, chunk []Item, spe
 		req.Conversations = append(req.Conversations, it.Messages)
 	}
 	vecs, err := m.Capture(ctx, req)
+	var ce *model.ConversationError
+	if errors.As(err, &ce) && ce.Index >= 0 && ce.Index < len(chunk) {
+		return nil, fmt.Errorf("activations: item %s: %w", chunk[ce.Index].ID, ce.Err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("activations: shard of %s..%s: %w", chunk[0].ID, chunk[len(chunk)-1].ID, err)
 	}

@@ -236,3 +236,16 @@ func TestPositionListYAML(t *testing.T) {
 		t.Errorf("duplicate: %v", err)
 	}
 }
+
+// A conversation the model cannot read is an error naming its item, on the
+// batched path as on the one-at-a-time path.
+func TestExtractErrorNamesItem(t *testing.T) {
+	m, items := setup(t, 6)
+	items[3].Messages = []model.Message{{Role: model.RoleUser, Content: "not a task"}, {Role: model.RoleAssistant, Content: "x"}}
+	for name, am := range map[string]model.ActivationModel{"batched": m, "one at a time": oneAtATime{m}} {
+		_, err := Extract(context.Background(), am, items, spec, filepath.Join(t.TempDir(), "store"), nil)
+		if err == nil || !strings.Contains(err.Error(), "item "+items[3].ID) {
+			t.Errorf("%s: %v, want an error naming item %s", name, err, items[3].ID)
+		}
+	}
+}

@@ -78,3 +78,16 @@ type CaptureModel interface {
 	// Capture returns out[i][k][p]: conversation i, Layers[k], Positions[p].
 	Capture(ctx context.Context, req CaptureRequest) ([][][][]float32, error)
 }
+
+// ConversationError is a Capture error about one conversation of the
+// request, so that a caller can name the item (a task id) it came from.
+type ConversationError struct {
+	Index int
+	Err   error
+}
+
+func (e *ConversationError) Error() string {
+	return "conversation " + strconv.Itoa(e.Index) + ": " + e.Err.Error()
+}
+
+func (e *ConversationError) Unwrap() error { return e.Err }

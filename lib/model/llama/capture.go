@@ -84,15 +84,15 @@ func (m *Model) Capture(ctx context.Context, req model.CaptureRequest) (out [][]
 	lengths := make([]int, len(seqs))
 	for i, msgs := range req.Conversations {
 		if seqs[i], err = m.encodeChat(msgs, nil, false); err != nil {
-			return nil, fmt.Errorf("%w (conversation %d)", err, i)
+			return nil, &model.ConversationError{Index: i, Err: err}
 		}
 		if mp := m.cfg.MaxPositionEmbeddings; mp > 0 && len(seqs[i]) > mp {
-			return nil, fmt.Errorf("llama: capture: conversation %d has %d tokens, over max_position_embeddings %d", i, len(seqs[i]), mp)
+			return nil, &model.ConversationError{Index: i, Err: fmt.Errorf("llama: %d tokens, over max_position_embeddings %d", len(seqs[i]), mp)}
 		}
 		for _, p := range req.Positions {
 			s, err := m.selectOne(msgs, seqs[i], p)
 			if err != nil {
-				return nil, fmt.Errorf("llama: capture: conversation %d, position %s: %w", i, p.Name(), err)
+				return nil, &model.ConversationError{Index: i, Err: fmt.Errorf("llama: position %s: %w", p.Name(), err)}
 			}
 			sels[i] = append(sels[i], s)
 		}

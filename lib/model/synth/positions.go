@@ -88,7 +88,7 @@ func (m *Model) Capture(ctx context.Context, req model.CaptureRequest) ([][][][]
 			}
 			act, err := m.Activations(ctx, model.ActivationRequest{Messages: msgs, Layers: req.Layers, Positions: pos})
 			if err != nil {
-				return nil, fmt.Errorf("synth: capture: conversation %d: %w", i, err)
+				return nil, &model.ConversationError{Index: i, Err: err}
 			}
 			for k := range req.Layers {
 				out[i][k][p] = act.Vectors[k][0]
