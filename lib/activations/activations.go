@@ -85,7 +85,7 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 	if err := checkConfig(outDir, spec); err != nil {
 		return 0, err
 	}
-	indexPath := filepath.Join(outDir, IndexFile)
+	indexPath := layout.Index(outDir)
 	if err := layout.CheckNotSymlink(indexPath); err != nil {
 		return 0, fmt.Errorf("activations: %w", err)
 	}
@@ -270,11 +270,12 @@ func capture(ctx context.Context, m model.ActivationModel, chunk []Item, spec Sp
 	return tensors, nil
 }
 
-// IndexFile is the name of the index of an activation store.
-const IndexFile = "index.jsonl"
+// IndexFile is the name of the index of an activation store (lib/layout
+// spells it).
+const IndexFile = layout.IndexFile
 
 // ConfigFile records a store's layers and positions.
-const ConfigFile = "extract.yaml"
+const ConfigFile = layout.ExtractFile
 
 // storeConfig is extract.yaml.
 type storeConfig struct {
@@ -285,7 +286,7 @@ type storeConfig struct {
 // checkConfig records the layers and positions of a store in extract.yaml,
 // and refuses to add rows captured with other settings.
 func checkConfig(dir string, spec Spec) error {
-	path := filepath.Join(dir, ConfigFile)
+	path := layout.ExtractSettings(dir)
 	b, err := yaml.Marshal(storeConfig{spec.Layers, spec.Positions})
 	if err != nil {
 		return fmt.Errorf("activations: encoding %s: %w", path, err)

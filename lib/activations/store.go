@@ -28,13 +28,13 @@ const MaxShardBytes = 4 << 30
 // nothing outside the store is opened or renamed.
 func usableEntries(dir string, entries []IndexEntry, lines []int) (map[string]bool, int, error) {
 	next := 0
-	files, _ := filepath.Glob(filepath.Join(dir, "shard-*"))
+	files, _ := filepath.Glob(filepath.Join(dir, layout.ShardPrefix+"*"))
 	for _, f := range files {
 		if n, ok := shardNumber(filepath.Base(f)); ok {
 			next = max(next, n+1)
 		}
 	}
-	index := filepath.Join(dir, IndexFile)
+	index := layout.Index(dir)
 	rows := map[string]int{}
 	for i, e := range entries {
 		path, err := layout.Within(dir, e.Shard, fmt.Sprintf("%s line %d: shard", index, lines[i]))
@@ -112,11 +112,11 @@ func openShard(path string) (*safetensors.File, error) {
 	return sf, nil
 }
 
-func shardName(n int) string { return fmt.Sprintf("shard-%05d.safetensors", n) }
+func shardName(n int) string { return layout.ShardName(n) }
 
 func shardNumber(name string) (int, bool) {
 	var n int
-	if _, err := fmt.Sscanf(name, "shard-%05d.safetensors", &n); err != nil || shardName(n) != name {
+	if _, err := fmt.Sscanf(name, layout.ShardPrefix+"%05d"+layout.ShardSuffix, &n); err != nil || shardName(n) != name {
 		return 0, false
 	}
 	return n, true
@@ -134,7 +134,7 @@ func readConfigBytes(path string) ([]byte, error) {
 
 // Positions reads the positions a store was extracted at (extract.yaml).
 func Positions(dir string) (PositionList, error) {
-	path := filepath.Join(dir, ConfigFile)
+	path := layout.ExtractSettings(dir)
 	b, err := readConfigBytes(path)
 	if err != nil {
 		return nil, fmt.Errorf("activations: %w", err)
@@ -193,7 +193,7 @@ func LoadPosition(dir string, layer int, name string) (*Set, error) {
 // its shard, two items on one row, a tensor that is not float32 of rank 2
 // or 3, or a missing shard or tensor is an error naming the index line.
 func loadTensor(dir, tensor string) (*Set, error) {
-	path := filepath.Join(dir, IndexFile)
+	path := layout.Index(dir)
 	f, err := layout.OpenNoFollow(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, fmt.Errorf("activations: %w", err)
