@@ -348,3 +348,31 @@ func (m *Model) CaptureShapes() int {
 	defer m.mu.Unlock()
 	return len(m.shapes)
 }
+
+// CaptureSequences runs token sequences through the batched extraction path
+// in one right-padded batch (rows rounded up to a power of two, length to
+// its bucket) and returns out[i][k] = {the last token's vector, the mean
+// over all tokens} of sequence i at layers[k]. It exists to check the
+// batched path against reference hidden states (TestHuggingFaceFixture,
+// scripts/gpucheck compare).
+func (m *Model) CaptureSequences(seqs [][]int, layers []int) (out [][][][]float32, err error) {
+	defer recoverError(&err, "capture sequences")
+	longest, err := m.checkSeqs(seqs)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range layers {
+		if l < 0 || l > m.cfg.NumHiddenLayers {
+			return nil, fmt.Errorf("llama: layer %d outside 0..%d", l, m.cfg.NumHiddenLayers)
+		}
+	}
+	sels := make([][]selection, len(seqs))
+	for i, s := range seqs {
+		sels[i] = []selection{{at: len(s) - 1}, {start: 0, end: len(s), mean: true}}
+	}
+	rows := 1
+	for rows < len(seqs) {
+		rows *= 2
+	}
+	return m.captureBatch(seqs, sels, layers, rows, BucketLength(longest))
+}

@@ -165,8 +165,6 @@ func f32Rows(name string, rows [][]float64) safetensors.Tensor {
 func compareCaptureWithReference(t *testing.T, m *Model, ref safetensors.Source) map[string]float64 {
 	t.Helper()
 	var seqs [][]int
-	var sels [][]selection
-	longest := 0
 	for i := 0; ; i++ {
 		b, err := ref.Bytes(fmt.Sprintf("seq%d.ids", i))
 		if err != nil {
@@ -177,18 +175,12 @@ func compareCaptureWithReference(t *testing.T, m *Model, ref safetensors.Source)
 			ids[j] = int(int64(binary.LittleEndian.Uint64(b[8*j:])))
 		}
 		seqs = append(seqs, ids)
-		sels = append(sels, []selection{{at: len(ids) - 1}, {start: 0, end: len(ids), mean: true}})
-		longest = max(longest, len(ids))
 	}
 	layers := make([]int, m.NumLayers()+1)
 	for l := range layers {
 		layers[l] = l
 	}
-	rows := 1
-	for rows < len(seqs) {
-		rows *= 2
-	}
-	got, err := m.captureBatch(seqs, sels, layers, rows, BucketLength(longest))
+	got, err := m.CaptureSequences(seqs, layers)
 	if err != nil {
 		t.Fatal(err)
 	}
