@@ -31,7 +31,7 @@ GO_TEST_TIMEOUT ?= 60m
 # Prerequisites run one after the other, in the order written.
 .NOTPARALLEL:
 
-.PHONY: help setup highlights notebooks report test vet fmt-check go-test go-test-nocgo check-runner bench gpu-check
+.PHONY: help setup highlights notebooks report test vet fmt-check go-test go-test-nocgo check-runner bench gpu-check gpu-extract
 
 help:
 	@echo "prefscope targets:"
@@ -97,3 +97,8 @@ gpu-check:
 	@# have none: then carry gpu-out/ there and run scripts/gpu-check.sh).
 	@if command -v go >/dev/null 2>&1; then bash scripts/gpu-check.sh build; fi
 	@bash scripts/gpu-check.sh
+
+# Activation extraction on an 8B-shaped checkpoint, prefscope against transformers.
+gpu-extract:
+	@if command -v go >/dev/null 2>&1; then bash scripts/gpu-check.sh build; fi
+	@bash scripts/gpu-check.sh extract

@@ -3,6 +3,7 @@
 #
 #   scripts/gpu-check.sh build   # here: cross-build gpu-out/gpucheck (the GPU machine has no Go)
 #   scripts/gpu-check.sh         # on the GPU machine, from the repository root
+#   scripts/gpu-check.sh extract # on the GPU machine: the extraction benchmark only
 #
 # On the GPU machine it: finds the CUDA PJRT plugin that JAX installed
 # (jax_plugins/xla_cuda*/xla_cuda_plugin.so in site-packages; nothing is
@@ -13,6 +14,16 @@
 # lib/model/llama/testdata/hf/), then times prefill and decode of an 8B-shaped
 # bf16 model for transformers and for prefscope on the same GPU and prints
 # the ratio. Budget: under 8 minutes; every step has its own timeout.
+#
+# `extract` instead times activation extraction on the 8B-shaped checkpoint:
+# N (default 10,000) conversations, prompts 20-400 and completions 50-1,500
+# tokens (seed 1), layer 16, four positions; prefscope's batched extraction
+# (activations.Extract: length buckets, positions selected on the device)
+# against transformers (hf_extract.py: output_hidden_states, bf16, sorted
+# batches up to the same token budget). It prints tokens/s, MFU and the
+# ratio. Budget: under 10 minutes on one H100 (weights ~1.5 min, each side
+# ~2.5 min at ~35k tokens/s over 16 of 32 layers, plus prefscope's XLA
+# compilation of 16 batch shapes); set N lower on a slower device.
 set -u
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = build ]; then
@@ -72,6 +83,30 @@ chmod +x "$WORK/gobin"
 echo "XLA_FLAGS=$GOXLA ptxas=${PTXAS:-none}"
 BIN=$WORK/gobin
 GPU="xla:$PLUGIN"
+
+if [ "${1:-}" = extract ]; then
+	N=${N:-10000}
+	[ -f "$WORK/big/config.json" ] || step hf_weights 150 python3 scripts/gpucheck/hf_bench.py "$WORK/big" 1 16 1
+	step convs 60 "$BIN" convs -n "$N" -seed 1 -out "$WORK/convs.jsonl"
+	step hf_extract 240 python3 scripts/gpucheck/hf_extract.py "$WORK/big" "$WORK/convs.jsonl" 16 16384 989
+	GOMLX_BACKEND=$GPU step prefscope_extract 330 "$BIN" extract -dir "$WORK/big" -convs "$WORK/convs.jsonl" -layers 16 -max-batch-tokens 16384 -shard 1024 -peak-tflops 989
+	echo "=== summary"
+	for k in hf_weights convs hf_extract prefscope_extract; do printf '%-18s %s\n' "$k" "${RESULT[$k]:-not run}"; done
+	python3 - "$LOG" <<'PY'
+import json, sys
+r = {}
+for line in open(sys.argv[1]):
+    if line.startswith("EXTRACT "):
+        x = json.loads(line[8:]); r[x["impl"]] = x
+for k, x in r.items():
+    print("%-12s %6d conversations %9d tokens  %8.1f s  %9.0f tok/s  %6.1f conv/s  MFU %.1f%%%s" % (
+        k, x["conversations"], x["tokens"], x["extract_s"], x["tok_s"], x["conv_s"], 100 * x["mfu"],
+        ("  (%d graphs)" % x["graphs"]) if "graphs" in x else ""))
+if len(r) == 2:
+    print("ratio prefscope/transformers tokens/s: %.2f" % (r["prefscope"]["tok_s"] / r["transformers"]["tok_s"]))
+PY
+	exit
+fi
 
 GOMLX_BACKEND=$GPU step matmul 60 "$BIN" matmul
 

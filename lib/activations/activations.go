@@ -1,6 +1,7 @@
 package activations
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 
 	"go.yaml.in/yaml/v3"
 
@@ -24,8 +24,8 @@ import (
 type Spec struct {
 	// Layers in Hugging Face hidden_states convention (0 = embeddings,
 	// l = output of decoder layer l).
-	Layers    []int           `yaml:"layers" json:"layers"`
-	Positions model.Positions `yaml:"positions" json:"positions"`
+	Layers    []int        `yaml:"layers" json:"layers"`
+	Positions PositionList `yaml:"positions" json:"positions"`
 	// CompletionTemperature, CompletionMaxTokens and CompletionSeed pick the
 	// completion each conversation [user task, assistant completion] uses.
 	CompletionTemperature float64 `yaml:"completion_temperature,omitempty" json:"completion_temperature"`
@@ -34,6 +34,9 @@ type Spec struct {
 	// ShardSize is the number of conversations per safetensors shard
 	// (default 256): the unit of resumption.
 	ShardSize int `yaml:"shard_size,omitempty" json:"shard_size"`
+	// MaxBatchTokens bounds the padded tokens of one batch for models that
+	// batch (model.CaptureModel); 0 is the model's default.
+	MaxBatchTokens int `yaml:"max_batch_tokens,omitempty" json:"max_batch_tokens"`
 }
 
 // Item is one conversation to read activations from.
@@ -41,28 +44,40 @@ type Item struct {
 	ID       string            `json:"id"`
 	Messages []model.Message   `json:"-"`
 	Meta     map[string]string `json:"meta,omitempty"`
+	// Author is the model that wrote the conversation's assistant turn
+	// (the completion), recorded in the index.
+	Author string `json:"-"`
 }
 
-// IndexEntry is one line of index.jsonl: which shard and row hold an item.
+// IndexEntry is one line of index.jsonl: which shard and row hold an item,
+// and which model wrote its completion.
 type IndexEntry struct {
-	ID    string            `json:"id"`
-	Shard string            `json:"shard"`
-	Row   int               `json:"row"`
-	Meta  map[string]string `json:"meta,omitempty"`
+	ID     string            `json:"id"`
+	Shard  string            `json:"shard"`
+	Row    int               `json:"row"`
+	Author string            `json:"completion_author,omitempty"`
+	Meta   map[string]string `json:"meta,omitempty"`
 }
 
 // Extract captures activations of every item not yet in outDir/index.jsonl,
 // writing shards of spec.ShardSize rows: shard-NNNNN.safetensors with one
-// float32 tensor per layer named "layer_<l>", shape [rows, hidden] (or
-// [rows, positions, hidden] for explicit indices). A shard is written
-// atomically before its rows enter the index, so a killed extraction resumes
-// without losing or duplicating an item: a torn index line is dropped (its
-// items are extracted again), and a shard that no longer reads back (a torn
-// or damaged file) is set aside as <name>.damaged and its items extracted
-// again into a new shard.
+// float32 tensor per layer and position (PositionTensorName), shape
+// [rows, hidden] (or [rows, indices, hidden] for one position of several
+// explicit indices). A model.CaptureModel gets the items sorted by length,
+// a shard at a time, and batches them itself; other models are asked one
+// item at a time. A shard is written atomically before its rows enter the
+// index, so a killed extraction resumes without losing or duplicating an
+// item: a torn index line is dropped (its items are extracted again), and a
+// shard that no longer reads back (a torn or damaged file) is set aside as
+// <name>.damaged and its items extracted again into a new shard. bars show
+// conversations/s and tokens/s (the latter for CaptureModels).
 func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Spec, outDir string, bars progress.Bars) (done int, err error) {
 	if len(spec.Layers) == 0 {
 		return 0, errors.New("activations: extract spec has no layers")
+	}
+	spec.Positions = spec.Positions.OrDefault()
+	if err := spec.Positions.Validate(); err != nil {
+		return 0, fmt.Errorf("activations: extract spec: %w", err)
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return 0, fmt.Errorf("activations: %w", err)
@@ -70,20 +85,25 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 	if err := checkConfig(outDir, spec); err != nil {
 		return 0, err
 	}
+	indexPath := layout.Index(outDir)
+	if err := layout.CheckNotSymlink(indexPath); err != nil {
+		return 0, fmt.Errorf("activations: %w", err)
+	}
 	var entries []IndexEntry
-	index, err := measure.OpenAppendLog(filepath.Join(outDir, IndexFile), func(line []byte, _ int) error {
+	var lines []int
+	index, err := measure.OpenAppendLog(indexPath, func(line []byte, n int) error {
 		var e IndexEntry
 		if err := json.Unmarshal(line, &e); err != nil {
 			return err
 		}
-		entries = append(entries, e)
+		entries, lines = append(entries, e), append(lines, n)
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("activations: %w", err)
 	}
 	defer index.Close()
-	have, next, err := usableEntries(outDir, entries)
+	have, next, err := usableEntries(outDir, entries, lines)
 	if err != nil {
 		return 0, err
 	}
@@ -97,11 +117,27 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 	if size <= 0 {
 		size = 256
 	}
+	cm, batched := m.(model.CaptureModel)
+	batched = batched && !(len(spec.Positions) == 1 && spec.Positions[0].Kind == model.PosIndices && len(spec.Positions[0].Indices) > 1)
+	var tokenBar progress.Bar
+	if batched {
+		total, err := sortByLength(cm, todo)
+		if err != nil {
+			return 0, err
+		}
+		tokenBar = progress.Start(bars, "extract tokens", total)
+		defer tokenBar.Finish()
+	}
 	bar := progress.Start(bars, "extract", len(todo))
 	defer bar.Finish()
 	for start := 0; start < len(todo); start += size {
 		chunk := todo[start:min(start+size, len(todo))]
-		tensors, err := capture(ctx, m, chunk, spec, bar)
+		var tensors []safetensors.Tensor
+		if batched {
+			tensors, err = captureBatched(ctx, cm, chunk, spec, bar, tokenBar)
+		} else {
+			tensors, err = capture(ctx, m, chunk, spec, bar)
+		}
 		if err != nil {
 			return done, err
 		}
@@ -111,7 +147,7 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 			return done, fmt.Errorf("activations: %w", err)
 		}
 		for row, it := range chunk {
-			if err := index.Append(IndexEntry{ID: it.ID, Shard: name, Row: row, Meta: it.Meta}); err != nil {
+			if err := index.Append(IndexEntry{ID: it.ID, Shard: name, Row: row, Author: it.Author, Meta: it.Meta}); err != nil {
 				return done, err
 			}
 			done++
@@ -123,136 +159,139 @@ func Extract(ctx context.Context, m model.ActivationModel, items []Item, spec Sp
 	return done, nil
 }
 
-// capture runs the model over one shard's items and returns its tensors.
+// sortByLength orders items by encoded length (stable, so ties keep the
+// caller's order), so that a shard's batches hold similar lengths, and
+// returns the total tokens.
+func sortByLength(m model.CaptureModel, items []Item) (int, error) {
+	lengths := map[string]int{}
+	total := 0
+	for _, it := range items {
+		n, err := m.ConversationLength(it.Messages)
+		if err != nil {
+			return 0, fmt.Errorf("activations: item %s: %w", it.ID, err)
+		}
+		lengths[it.ID] = n
+		total += n
+	}
+	slices.SortStableFunc(items, func(a, b Item) int { return cmp.Compare(lengths[a.ID], lengths[b.ID]) })
+	return total, nil
+}
+
+// captureBatched reads one shard's items in one Capture call.
+func captureBatched(ctx context.Context, m model.CaptureModel, chunk []Item, spec Spec, bar, tokenBar progress.Bar) ([]safetensors.Tensor, error) {
+	req := model.CaptureRequest{Layers: spec.Layers, Positions: spec.Positions, MaxBatchTokens: spec.MaxBatchTokens,
+		Progress: func(convs, tokens int) { bar.Add(convs); tokenBar.Add(tokens) }}
+	for _, it := range chunk {
+		req.Conversations = append(req.Conversations, it.Messages)
+	}
+	vecs, err := m.Capture(ctx, req)
+	var ce *model.ConversationError
+	if errors.As(err, &ce) && ce.Index >= 0 && ce.Index < len(chunk) {
+		return nil, fmt.Errorf("activations: item %s: %w", chunk[ce.Index].ID, ce.Err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activations: shard of %s..%s: %w", chunk[0].ID, chunk[len(chunk)-1].ID, err)
+	}
+	if len(vecs) != len(chunk) {
+		return nil, fmt.Errorf("activations: model returned %d conversations, want %d", len(vecs), len(chunk))
+	}
+	var out []safetensors.Tensor
+	for k, l := range spec.Layers {
+		for p, pos := range spec.Positions {
+			var flat []float32
+			width := -1
+			for i, it := range chunk {
+				if len(vecs[i]) != len(spec.Layers) || len(vecs[i][k]) != len(spec.Positions) {
+					return nil, fmt.Errorf("activations: item %s: model returned the wrong number of layers or positions", it.ID)
+				}
+				v := vecs[i][k][p]
+				if width >= 0 && len(v) != width {
+					return nil, fmt.Errorf("activations: item %s: layer %d %s has %d values, earlier items %d", it.ID, l, pos.Name(), len(v), width)
+				}
+				width = len(v)
+				flat = append(flat, v...)
+			}
+			out = append(out, safetensors.F32Tensor(PositionTensorName(l, p, pos), []int{len(chunk), width}, flat))
+		}
+	}
+	return out, nil
+}
+
+// capture asks the model for one item at a time (one call per position)
+// and returns one shard's tensors.
 func capture(ctx context.Context, m model.ActivationModel, chunk []Item, spec Spec, bar progress.Bar) ([]safetensors.Tensor, error) {
-	perLayer := make([][]float32, len(spec.Layers))
-	var shape []int
+	P := len(spec.Positions)
+	perTensor := make([][]float32, len(spec.Layers)*P)
+	shapes := make([][]int, len(spec.Layers)*P)
 	for _, it := range chunk {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		act, err := m.Activations(ctx, model.ActivationRequest{Messages: it.Messages, Layers: spec.Layers, Positions: spec.Positions})
-		if err != nil {
-			return nil, fmt.Errorf("activations: item %s: %w", it.ID, err)
-		}
-		if len(act.Vectors) != len(spec.Layers) {
-			return nil, fmt.Errorf("activations: item %s: model returned %d layers, want %d", it.ID, len(act.Vectors), len(spec.Layers))
-		}
-		for k, vs := range act.Vectors {
-			s := []int{len(vs), 0}
-			if len(vs) > 0 {
-				s[1] = len(vs[0])
+		for p, pos := range spec.Positions {
+			act, err := m.Activations(ctx, model.ActivationRequest{Messages: it.Messages, Layers: spec.Layers, Positions: pos})
+			if err != nil {
+				return nil, fmt.Errorf("activations: item %s: %w", it.ID, err)
 			}
-			if shape == nil {
-				shape = s
-			} else if !slices.Equal(shape, s) {
-				return nil, fmt.Errorf("activations: item %s: layer %d has shape %v, earlier items %v", it.ID, spec.Layers[k], s, shape)
+			if len(act.Vectors) != len(spec.Layers) {
+				return nil, fmt.Errorf("activations: item %s: model returned %d layers, want %d", it.ID, len(act.Vectors), len(spec.Layers))
 			}
-			for _, v := range vs {
-				perLayer[k] = append(perLayer[k], v...)
+			for k, vs := range act.Vectors {
+				s := []int{len(vs), 0}
+				if len(vs) > 0 {
+					s[1] = len(vs[0])
+				}
+				t := k*P + p
+				if shapes[t] == nil {
+					shapes[t] = s
+				} else if !slices.Equal(shapes[t], s) {
+					return nil, fmt.Errorf("activations: item %s: layer %d %s has shape %v, earlier items %v", it.ID, spec.Layers[k], pos.Name(), s, shapes[t])
+				}
+				for _, v := range vs {
+					if len(v) != s[1] {
+						return nil, fmt.Errorf("activations: item %s: layer %d: ragged vectors", it.ID, spec.Layers[k])
+					}
+					perTensor[t] = append(perTensor[t], v...)
+				}
 			}
 		}
 		bar.Add(1)
 	}
-	tensors := make([]safetensors.Tensor, len(spec.Layers))
+	var tensors []safetensors.Tensor
 	for k, l := range spec.Layers {
-		dims := []int{len(chunk), shape[1]}
-		if spec.Positions.Kind == model.PosIndices {
-			dims = []int{len(chunk), shape[0], shape[1]}
+		for p, pos := range spec.Positions {
+			t := k*P + p
+			dims := []int{len(chunk), shapes[t][1]}
+			if pos.Kind == model.PosIndices && len(pos.Indices) > 1 {
+				dims = []int{len(chunk), shapes[t][0], shapes[t][1]}
+			}
+			tensors = append(tensors, safetensors.F32Tensor(PositionTensorName(l, p, pos), dims, perTensor[t]))
 		}
-		tensors[k] = safetensors.F32Tensor(TensorName(l), dims, perLayer[k])
 	}
 	return tensors, nil
 }
 
-// usableEntries checks every shard the index names and returns the ids whose
-// rows can be read back, and the number of the next new shard (past every
-// shard file or index entry, damaged ones included, so no name is reused).
-func usableEntries(dir string, entries []IndexEntry) (map[string]bool, int, error) {
-	next := 0
-	files, _ := filepath.Glob(filepath.Join(dir, "shard-*"))
-	for _, f := range files {
-		if n, ok := shardNumber(filepath.Base(f)); ok {
-			next = max(next, n+1)
-		}
-	}
-	rows := map[string]int{}
-	for _, e := range entries {
-		if _, seen := rows[e.Shard]; seen {
-			continue
-		}
-		if n, ok := shardNumber(e.Shard); ok {
-			next = max(next, n+1)
-		}
-		rows[e.Shard] = shardRows(filepath.Join(dir, e.Shard))
-		if rows[e.Shard] < 0 {
-			path := filepath.Join(dir, e.Shard)
-			if _, err := os.Stat(path); err == nil {
-				if err := os.Rename(path, path+".damaged"); err != nil {
-					return nil, 0, fmt.Errorf("activations: setting aside damaged shard: %w", err)
-				}
-			}
-		}
-	}
-	have := map[string]bool{}
-	for _, e := range entries {
-		if e.Row < rows[e.Shard] {
-			have[e.ID] = true
-		}
-	}
-	return have, next, nil
-}
+// IndexFile is the name of the index of an activation store (lib/layout
+// spells it).
+const IndexFile = layout.IndexFile
 
-// shardRows is the row count of a shard that reads back whole, or -1.
-func shardRows(path string) int {
-	sf, err := safetensors.Open(path)
-	if err != nil {
-		return -1
-	}
-	defer sf.Close()
-	n := -1
-	for _, name := range sf.Names() {
-		info, _ := sf.Info(name)
-		if len(info.Shape) == 0 {
-			return -1
-		}
-		if n >= 0 && info.Shape[0] != n {
-			return -1
-		}
-		n = info.Shape[0]
-	}
-	return n
-}
+// ConfigFile records a store's layers and positions.
+const ConfigFile = layout.ExtractFile
 
-// IndexFile is the name of the index of an activation store.
-const IndexFile = "index.jsonl"
-
-// TensorName is the tensor holding layer l in a shard.
-func TensorName(layer int) string { return "layer_" + strconv.Itoa(layer) }
-
-func shardName(n int) string { return fmt.Sprintf("shard-%05d.safetensors", n) }
-
-func shardNumber(name string) (int, bool) {
-	var n int
-	if _, err := fmt.Sscanf(name, "shard-%05d.safetensors", &n); err != nil {
-		return 0, false
-	}
-	return n, true
+// storeConfig is extract.yaml.
+type storeConfig struct {
+	Layers    []int        `yaml:"layers"`
+	Positions PositionList `yaml:"positions"`
 }
 
 // checkConfig records the layers and positions of a store in extract.yaml,
 // and refuses to add rows captured with other settings.
 func checkConfig(dir string, spec Spec) error {
-	path := filepath.Join(dir, "extract.yaml")
-	want := struct {
-		Layers    []int           `yaml:"layers"`
-		Positions model.Positions `yaml:"positions"`
-	}{spec.Layers, spec.Positions}
-	b, err := yaml.Marshal(want)
+	path := layout.ExtractSettings(dir)
+	b, err := yaml.Marshal(storeConfig{spec.Layers, spec.Positions})
 	if err != nil {
 		return fmt.Errorf("activations: encoding %s: %w", path, err)
 	}
-	old, err := os.ReadFile(path)
+	old, err := readConfigBytes(path)
 	switch {
 	case err == nil && string(old) != string(b):
 		return fmt.Errorf("activations: %s was written with other layers or positions; use a new output directory", path)
@@ -264,82 +303,5 @@ func checkConfig(dir string, spec Spec) error {
 	return repo.WriteFileAtomic(path, b, 0o644)
 }
 
-// Set is one layer of an activation store read back, in index order.
-type Set struct {
-	IDs  []string
-	Meta []map[string]string
-	// X[i] is the vector of item IDs[i] (for explicit indices, positions are
-	// concatenated).
-	X [][]float32
-}
-
-// Load reads one layer of the store in dir. An item indexed more than once
-// (extracted again after its shard was damaged) is read from its last entry;
-// an entry whose shard or tensor is missing is an error naming both.
-func Load(dir string, layer int) (*Set, error) {
-	path := filepath.Join(dir, IndexFile)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("activations: %w", err)
-	}
-	defer f.Close()
-	var entries []IndexEntry
-	last := map[string]int{}
-	if _, err := measure.ScanLines(f, path, func(line []byte, _ int) error {
-		var e IndexEntry
-		if err := json.Unmarshal(line, &e); err != nil {
-			return err
-		}
-		if i, ok := last[e.ID]; ok {
-			entries[i] = e
-			return nil
-		}
-		last[e.ID] = len(entries)
-		entries = append(entries, e)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("activations: %w", err)
-	}
-	shards := map[string][][]float32{}
-	name := TensorName(layer)
-	out := &Set{}
-	for _, e := range entries {
-		rows, ok := shards[e.Shard]
-		if !ok {
-			if rows, err = readLayer(filepath.Join(dir, e.Shard), name); err != nil {
-				return nil, fmt.Errorf("activations: %s: item %s: %w", path, e.ID, err)
-			}
-			shards[e.Shard] = rows
-		}
-		if e.Row >= len(rows) {
-			return nil, fmt.Errorf("activations: %s: item %s row %d beyond shard %s's %d rows", path, e.ID, e.Row, e.Shard, len(rows))
-		}
-		out.IDs = append(out.IDs, e.ID)
-		out.Meta = append(out.Meta, e.Meta)
-		out.X = append(out.X, rows[e.Row])
-	}
-	return out, nil
-}
-
-func readLayer(path, tensor string) ([][]float32, error) {
-	sf, err := safetensors.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer sf.Close()
-	vals, shape, err := safetensors.Float32(sf, tensor)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	width := len(vals) / max(shape[0], 1)
-	rows := make([][]float32, shape[0])
-	for r := range rows {
-		rows[r] = vals[r*width : (r+1)*width]
-	}
-	return rows, nil
-}
-
 // Dir is where a study keeps a model's activation store.
-func Dir(studyDir, modelName string) string {
-	return filepath.Join(studyDir, "activations", layout.SafeName(modelName))
-}
+func Dir(studyDir, modelName string) string { return layout.Activations(studyDir, modelName) }

@@ -32,6 +32,17 @@ func (m *countingModel) Activations(ctx context.Context, req model.ActivationReq
 	return m.Model.Activations(ctx, req)
 }
 
+// Capture counts conversations as Activations counts calls, so a kill
+// lands at the same item on the batched path.
+func (m *countingModel) Capture(ctx context.Context, req model.CaptureRequest) ([][][][]float32, error) {
+	for range req.Conversations {
+		if n := m.calls.Add(1); m.failAfter > 0 && n > m.failAfter {
+			return nil, errKilled
+		}
+	}
+	return m.Model.Capture(ctx, req)
+}
+
 func setup(t *testing.T, n int) (*synth.Model, []Item) {
 	t.Helper()
 	tasks, err := task.Default()
@@ -49,7 +60,7 @@ func setup(t *testing.T, n int) (*synth.Model, []Item) {
 	return m, items
 }
 
-var spec = Spec{Layers: []int{2, 5}, Positions: model.Positions{Kind: model.PosLast}, ShardSize: 4}
+var spec = Spec{Layers: []int{2, 5}, Positions: PositionList{{Kind: model.PosLast}}, ShardSize: 4}
 
 // reference extracts items in one uninterrupted pass.
 func reference(t *testing.T, m *synth.Model, items []Item) map[string][]float32 {

@@ -28,6 +28,9 @@ type Spec struct {
 	Kind string `json:"kind" yaml:"kind"`
 	// Seed plants the simulated respondent's truth (synth).
 	Seed int64 `json:"seed,omitempty" yaml:"seed,omitempty"`
+	// HiddenSize is the simulated activations' width (synth; 0: 128).
+	// Omitted when zero, so run ids of existing studies do not change.
+	HiddenSize int `json:"hidden_size,omitempty" yaml:"hidden_size,omitempty"`
 	// Path is a local Hugging Face snapshot directory (llama).
 	Path string `json:"path,omitempty" yaml:"path,omitempty"`
 	// Name selects a served model (openai); for llama it overrides the
@@ -168,21 +171,21 @@ func (s Spec) Validate() error {
 	switch s.Kind {
 	case KindSynth:
 		// For synth, name picks a planted sensitivity profile (synth.Profiles).
-		if s.Path != "" || served {
-			return fail("takes only keys seed and name (a profile); %s does not apply", s.setKeys([]string{"kind", "seed", "name"}))
+		if s.Path != "" || served || s.HiddenSize < 0 {
+			return fail("takes only keys seed, name (a profile) and hidden_size (not negative); %s does not apply", s.setKeys([]string{"kind", "seed", "name", "hidden_size"}))
 		}
 	case KindLlama:
 		if s.Path == "" {
 			return fail("key path is missing: a local Hugging Face snapshot directory")
 		}
-		if s.Seed != 0 || served {
+		if s.Seed != 0 || s.HiddenSize != 0 || served {
 			return fail("takes keys path and name; %s does not apply", s.setKeys([]string{"kind", "path", "name"}))
 		}
 	case KindOpenAI:
 		if s.Name == "" || len(s.URLs()) == 0 {
 			return fail("needs key name and key base_url (or base_urls for several servers)")
 		}
-		if s.Seed != 0 || s.Path != "" {
+		if s.Seed != 0 || s.Path != "" || s.HiddenSize != 0 {
 			return fail("%s does not apply (the served model's own sampling seed comes with each request)", s.setKeys(append([]string{"kind", "name"}, yamlKeys(reflect.TypeFor[Serving]())...)))
 		}
 		return s.Serving.validate()

@@ -44,6 +44,9 @@ type Study struct {
 type TaskSpec struct {
 	Default bool          `yaml:"default,omitempty"`
 	Sources []task.Source `yaml:"sources,omitempty"`
+	// Resample, when set, replaces the universe by draws with replacement
+	// from it (see resample.go): studies at scale from a small task set.
+	Resample *ResampleSpec `yaml:"resample,omitempty"`
 }
 
 // Part is one measurement design inside a study; it expands to one run per
@@ -243,6 +246,9 @@ func (s *Study) LoadTasksContext(ctx context.Context) ([]task.Task, error) {
 			}
 		}
 		all = append(all, ts...)
+	}
+	if s.Tasks.Resample != nil {
+		return s.Tasks.Resample.Draw(all)
 	}
 	return all, nil
 }

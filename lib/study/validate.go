@@ -95,6 +95,9 @@ func (s *Study) validate(root *yaml.Node) error {
 	if s.Extract != nil && s.Extract.Tasks.N < 0 {
 		return keyErr(root, []string{"extract", "tasks", "n"}, "must not be negative, got %d", s.Extract.Tasks.N)
 	}
+	if err := s.validateExtract(root); err != nil {
+		return err
+	}
 	if len(s.Parts) == 0 {
 		return keyErr(root, []string{"parts"}, "missing")
 	}

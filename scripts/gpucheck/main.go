@@ -7,6 +7,9 @@
 //	gpucheck matmul
 //	gpucheck compare -dir CKPT -ref ref.safetensors [-tol 1e-4]
 //	gpucheck bench -dir CKPT [-batch 8] [-prompt 512] [-new 64]
+//	gpucheck convs [-n 10000] [-seed 1] [-scale 1] -out convs.jsonl
+//	gpucheck extract -dir CKPT -convs convs.jsonl [-layers 16] [-max-batch-tokens N] [-shard 1024]
+//	gpucheck probe -study data/studies/scale [-layer 16]   (CPU: the probe sweep at scale)
 package main
 
 import (
@@ -38,7 +41,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: gpucheck matmul|compare|bench [flags]")
+		return fmt.Errorf("usage: gpucheck matmul|compare|bench|convs|extract|probe [flags]")
 	}
 	switch args[0] {
 	case "matmul":
@@ -47,6 +50,12 @@ func run(args []string, out io.Writer) error {
 		return compare(args[1:], out)
 	case "bench":
 		return bench(args[1:], out)
+	case "convs":
+		return convs(args[1:], out)
+	case "extract":
+		return extract(args[1:], out)
+	case "probe":
+		return probeSweep(args[1:], out)
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
@@ -112,7 +121,8 @@ func matmul(out io.Writer) (err error) {
 // compare checks our forward pass against the reference outputs written by
 // hf_reference.py: for each sequence i, seq{i}.ids (I64), seq{i}.logits
 // [T, V] and seq{i}.hidden.{l} [T, H]. Each sequence is run alone and all
-// together as a left-padded batch.
+// together as a left-padded batch, and all together through the batched
+// extraction path (right-padded, last token and mean selected in the graph).
 func compare(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	dir := fs.String("dir", "", "checkpoint directory")
@@ -197,6 +207,29 @@ func CompareWithReference(m *llama.Model, ref safetensors.Source) (float64, map[
 			}
 			k := fmt.Sprintf("hidden.%d", l)
 			per[k] = math.Max(per[k], math.Max(rel(alone.Hidden[l][0], want), rel(batched.Hidden[l][i], want)))
+		}
+	}
+	// The batched extraction path (right padding, positions selected in
+	// the graph): every sequence in one batch, last token and mean.
+	capt, err := m.CaptureSequences(seqs, layers)
+	if err != nil {
+		return 0, nil, err
+	}
+	for i := range seqs {
+		for k, l := range layers {
+			want, shape, err := safetensors.Float32(ref, fmt.Sprintf("seq%d.hidden.%d", i, l))
+			if err != nil {
+				return 0, nil, err
+			}
+			last, mean := want[(shape[0]-1)*shape[1]:], make([]float32, shape[1])
+			for r := 0; r < shape[0]; r++ {
+				for c := range mean {
+					mean[c] += want[r*shape[1]+c] / float32(shape[0])
+				}
+			}
+			kl, km := fmt.Sprintf("capture.%d.last", l), fmt.Sprintf("capture.%d.mean", l)
+			per[kl] = math.Max(per[kl], rel([][]float32{capt[i][k][0]}, last))
+			per[km] = math.Max(per[km], rel([][]float32{capt[i][k][1]}, mean))
 		}
 	}
 	for _, v := range per {

@@ -239,6 +239,9 @@ func (m *Model) ActivationsBatch(ctx context.Context, reqs []model.ActivationReq
 func (m *Model) positions(r model.ActivationRequest, ids []int) ([]int, bool, error) {
 	n := len(ids)
 	switch r.Positions.Kind {
+	case model.PosEndOfTurn, model.PosUserEnd, model.PosPromptLast:
+		at, err := m.turnBoundary(r.Messages, ids, r.Positions.Kind)
+		return []int{at}, false, err
 	case model.PosLast, "":
 		return []int{n - 1}, false, nil
 	case model.PosToken:

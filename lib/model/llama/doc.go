@@ -36,8 +36,31 @@
 // (negative from the end). Activations encode the conversation as it stands,
 // without a generation prompt.
 //
-// Batches are left-padded (pads masked, positions count real tokens only),
-// so every row's last token is at the same index. Generation is a batched
+// # Batched extraction (capture.go, buckets.go)
+//
+// Capture (model.CaptureModel) reads many conversations at several
+// positions in one call, each position one vector: besides the kinds above,
+// "end_of_turn" (the <|eot_id|> closing the assistant turn), "user_end" (the
+// last token of the user turn) and "prompt_last" (the prompt's last token,
+// the end of the generation prompt). Sequences are sorted by length and
+// padded to one of a fixed set of lengths (BucketLength: geometric steps of
+// about √2 from 16, so 15 buckets cover 16-2,048 tokens and waste about 15%
+// of a batch on pads on average), and each bucket is cut into batches of a
+// power-of-two height filling MaxBatchTokens (PlanBatches): a bucket
+// compiles at most 1 + log2(rows) graphs, so 10,000 conversations of
+// 80-1,900 tokens compile 16 (TestShapesBounded). Capture batches are
+// RIGHT-padded: every real token keeps the slot and position id (0..n−1)
+// it has alone, and the causal mask alone keeps pads out of real tokens'
+// attention; TestCapturePaddingInvariance checks that a conversation's
+// vectors at every position kind are the same alone and beside much longer
+// and shorter neighbours (1e-5 relative, float32). The decoder stops after
+// the deepest layer asked for, positions are selected inside the graph (a
+// gather for single tokens, a masked sum for the mean, not a matmul, which
+// could run in TF32), and only [rows, positions, hidden] per layer comes
+// back to the host.
+//
+// Forward and Generate batches are left-padded (pads masked, positions
+// count real tokens only), so every row's last token is at the same index. Generation is a batched
 // prefill followed by KV-cached decoding steps; sampling (greedy,
 // temperature, top-p) runs on the host with one PCG generator per request
 // seeded by model.Request.Seed, so a request's reply does not depend on the
@@ -59,7 +82,10 @@
 //
 // # Backends and GoMLX version
 //
-// GoMLX v0.28.0 (the version go.mod pins; its backends live in
+// GoMLX v0.28.0 (the version go.mod pins; v0.28.2, with compute v0.1.2 and
+// go-xla v0.4.1, builds this module cleanly and passes this package's tests
+// on the go backend, checked in a scratch copy on 2026-12-06, GPU untried;
+// its backends live in
 // github.com/gomlx/compute and github.com/gomlx/go-xla v0.3.0). From GoMLX
 // this package uses only core/graph (ops, Einsum, Exec) and core/tensors:
 // v0.28.0's ml/layers/attention (RoPE without llama3 scaling, a KV cache tied

@@ -96,6 +96,12 @@ func TestHuggingFaceFixture(t *testing.T) {
 			}
 		}
 	}
+	for k, e := range compareCaptureWithReference(t, m, ref) {
+		t.Logf("capture %-9s rel err %.2e", k, e)
+		if e > 1e-4 {
+			t.Errorf("batched capture %s: rel err %.2e vs transformers > 1e-4", k, e)
+		}
+	}
 	for k, e := range compareWithReference(t, m, ref) {
 		t.Logf("%-9s rel err %.2e", k, e)
 		if e > 1e-4 {
@@ -150,4 +156,55 @@ func f32Rows(name string, rows [][]float64) safetensors.Tensor {
 		}
 	}
 	return safetensors.F32Tensor(name, []int{len(rows), len(rows[0])}, flat)
+}
+
+// compareCaptureWithReference runs the batched extraction path (right
+// padding, positions selected in the graph) over the reference's sequences
+// in one batch and compares, at every layer, the last token's vector and the
+// mean over all tokens with transformers' hidden states.
+func compareCaptureWithReference(t *testing.T, m *Model, ref safetensors.Source) map[string]float64 {
+	t.Helper()
+	var seqs [][]int
+	for i := 0; ; i++ {
+		b, err := ref.Bytes(fmt.Sprintf("seq%d.ids", i))
+		if err != nil {
+			break
+		}
+		ids := make([]int, len(b)/8)
+		for j := range ids {
+			ids[j] = int(int64(binary.LittleEndian.Uint64(b[8*j:])))
+		}
+		seqs = append(seqs, ids)
+	}
+	layers := make([]int, m.NumLayers()+1)
+	for l := range layers {
+		layers[l] = l
+	}
+	got, err := m.CaptureSequences(seqs, layers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := map[string]float64{}
+	for i := range seqs {
+		for k, l := range layers {
+			want, shape, err := safetensors.Float32(ref, fmt.Sprintf("seq%d.hidden.%d", i, l))
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := make([]float64, shape[1])
+			mean := make([]float64, shape[1])
+			for r := 0; r < shape[0]; r++ {
+				for c := range mean {
+					mean[c] += float64(want[r*shape[1]+c]) / float64(shape[0])
+				}
+			}
+			for c := range last {
+				last[c] = float64(want[(shape[0]-1)*shape[1]+c])
+			}
+			key := fmt.Sprintf("hidden.%d", l)
+			per[key+".last"] = math.Max(per[key+".last"], relErr([][]float32{got[i][k][0]}, [][]float64{last}))
+			per[key+".mean"] = math.Max(per[key+".mean"], relErr([][]float32{got[i][k][1]}, [][]float64{mean}))
+		}
+	}
+	return per
 }

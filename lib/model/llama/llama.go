@@ -78,6 +78,8 @@ type Model struct {
 	closeSrc func() error
 	// goBackend is set for GoMLX's pure Go backend, which lacks some ops.
 	goBackend bool
+	// shapes are the batch shapes Capture has run.
+	shapes map[[3]int]bool
 }
 
 // Config returns the model's validated configuration.
@@ -238,7 +240,7 @@ func New(cfg *Config, src safetensors.Source, opts *Options) (m *Model, err erro
 		o.TopP = 1
 	}
 	m = &Model{cfg: cfg, name: o.Name, dtype: dt, backend: backend, weights: w, tok: o.Tokenizer, tmpl: o.Template,
-		opts: o, execs: map[string]*graph.Exec{}, stopIDs: map[int]bool{}, goBackend: backend.String() == "go"}
+		opts: o, execs: map[string]*graph.Exec{}, shapes: map[[3]int]bool{}, stopIDs: map[int]bool{}, goBackend: backend.String() == "go"}
 	if m.name == "" {
 		m.name = "llama"
 	}

@@ -35,7 +35,14 @@
 // Activations: at decoder layer l the residual vector of a conversation about
 // task i is OriginOffset[origin][l] + Strength[l] · v_i · Direction[l] + N(0, I),
 // with v_i the standardised Mu_i (the planted valence) and Strength peaking
-// mid-depth.
+// mid-depth. The strength also depends on the token position read
+// (positions.go): at position kind k it is PositionFactor(k) · Strength[l],
+// with Params.PositionStrength (saved in truth.json under
+// params.position_strength) defaulting to end_of_turn 1 (also last and
+// token, which read that token), prompt_last 0.8, user_end 0.55 and
+// assistant_mean 0.35, so that probes comparing positions on the same
+// conversations should find that order; user_end, prompt_last and
+// assistant_mean each have their own noise.
 //
 // Steering (steer.go): a request that steers along a unit direction d at
 // layer l with multiplier m (units of the layer's mean activation norm)

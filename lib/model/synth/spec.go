@@ -24,5 +24,5 @@ func FromSpec(spec model.Spec, tasks []task.Task, cat *template.Catalog) (*Model
 			return nil, fmt.Errorf("synth: %w", err)
 		}
 	}
-	return New(Options{Seed: spec.Seed, Tasks: tasks, Catalog: cat, Profile: spec.Name})
+	return New(Options{Seed: spec.Seed, Tasks: tasks, Catalog: cat, Profile: spec.Name, Params: Params{HiddenSize: spec.HiddenSize}})
 }

@@ -397,7 +397,7 @@ func (m *Model) Activations(ctx context.Context, req model.ActivationRequest) (m
 		}
 	}
 	t := m.truth
-	v := t.Valence(tk.ID)
+	v := t.Valence(tk.ID) * t.PositionFactor(req.Positions.Kind)
 	out := model.Activations{Layers: append([]int(nil), req.Layers...), Vectors: make([][][]float32, len(req.Layers))}
 	for k, l := range req.Layers {
 		if l < 0 || l > t.Params.Layers {
@@ -408,7 +408,7 @@ func (m *Model) Activations(ctx context.Context, req model.ActivationRequest) (m
 		for p := 0; p < npos; p++ {
 			// Noise depends on the task, layer and position, not on the call,
 			// so re-extraction gives identical vectors.
-			r := t.rng("act", tk.ID, strconv.Itoa(l), strconv.Itoa(p))
+			r := t.rng("act", tk.ID, strconv.Itoa(l), noiseKey(req.Positions.Kind, p))
 			vec := make([]float32, t.Params.HiddenSize)
 			for i := range vec {
 				x := t.Strength[l]*v*t.Direction[l][i] + r.NormFloat64()

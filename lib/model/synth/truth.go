@@ -72,6 +72,9 @@ type Params struct {
 	SteerGain      float64 `json:"steer_gain" yaml:"steer_gain"`
 	CoherenceLimit float64 `json:"coherence_limit" yaml:"coherence_limit"`
 	IncoherenceMax float64 `json:"incoherence_max" yaml:"incoherence_max"`
+	// PositionStrength scales the valence signal at each token position
+	// kind (see positions.go). Default DefaultPositionStrength.
+	PositionStrength map[string]float64 `json:"position_strength" yaml:"position_strength"`
 }
 
 // DefaultFieldSD are the planted per-field utility perturbation scales.
@@ -127,6 +130,7 @@ func (p Params) withDefaults() Params {
 		p.HiddenSize = 128
 	}
 	def(&p.PeakStrength, 3)
+	p.PositionStrength = defaultPositionStrength(p.PositionStrength)
 	def(&p.OriginOffsetSD, 0.5)
 	def(&p.SteerGain, 8)
 	def(&p.CoherenceLimit, 0.05)
