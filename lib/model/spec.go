@@ -171,7 +171,10 @@ func (s Spec) Validate() error {
 	switch s.Kind {
 	case KindSynth:
 		// For synth, name picks a planted sensitivity profile (synth.Profiles).
-		if s.Path != "" || served || s.HiddenSize < 0 {
+		if s.HiddenSize < 0 {
+			return fail("key hidden_size must not be negative, got %d", s.HiddenSize)
+		}
+		if s.Path != "" || served {
 			return fail("takes only keys seed, name (a profile) and hidden_size (not negative); %s does not apply", s.setKeys([]string{"kind", "seed", "name", "hidden_size"}))
 		}
 	case KindLlama:

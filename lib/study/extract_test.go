@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,6 @@ import (
 	"github.com/prefscope/prefscope/lib/activations"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/llama"
-	"github.com/prefscope/prefscope/lib/model/openai"
 	"github.com/prefscope/prefscope/lib/model/openai/fakeserver"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/task"
@@ -48,12 +48,20 @@ func tinyLlama(t *testing.T, dir string) {
 	}
 }
 
+// registerServedAndLocal links local weights (llama) into this test binary
+// for one test, the way lib/study/llamakind does for programs, and restores
+// the registry afterwards so other tests still see it without llama.
 func registerServedAndLocal(t *testing.T) {
+	factoriesMu.Lock()
+	saved := maps.Clone(factories)
+	factoriesMu.Unlock()
+	t.Cleanup(func() {
+		factoriesMu.Lock()
+		factories = saved
+		factoriesMu.Unlock()
+	})
 	RegisterModel("llama", func(spec model.Spec, _ ModelEnv) (model.Model, error) {
 		return llama.Open(spec.Path, &llama.Options{Backend: "go"})
-	})
-	RegisterModel("openai", func(spec model.Spec, _ ModelEnv) (model.Model, error) {
-		return openai.New(openai.Config{BaseURLs: []string{spec.BaseURL}, Model: spec.Name})
 	})
 }
 
