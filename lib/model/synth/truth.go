@@ -65,6 +65,9 @@ type Params struct {
 	PeakStrength float64 `json:"peak_strength" yaml:"peak_strength"`
 	// OriginOffsetSD scales the per-origin offset vectors. Default 0.5.
 	OriginOffsetSD float64 `json:"origin_offset_sd" yaml:"origin_offset_sd"`
+	// TextShare is the share of the within-origin utility variance planted
+	// as a linear function of the prompt's words (Text). Default 0.25.
+	TextShare float64 `json:"text_share" yaml:"text_share"`
 }
 
 // DefaultFieldSD are the planted per-field utility perturbation scales.
@@ -121,6 +124,7 @@ func (p Params) withDefaults() Params {
 	}
 	def(&p.PeakStrength, 3)
 	def(&p.OriginOffsetSD, 0.5)
+	def(&p.TextShare, 0.25)
 	return p
 }
 
@@ -149,6 +153,8 @@ type Truth struct {
 	// PositivityTable lists the planted rating positivity of the framings
 	// and option sets of the respondent's catalog (see Positivity).
 	PositivityTable *PositivityTable `json:"positivity,omitempty"`
+	// Text is the planted text-predictable part of Mu (see Text).
+	Text *Text `json:"text,omitempty"`
 }
 
 // NewTruth plants parameters for tasks from seed.
@@ -156,9 +162,13 @@ func NewTruth(tasks []task.Task, seed int64, params Params) *Truth {
 	p := params.withDefaults()
 	t := &Truth{Seed: seed, Params: p, Mu: map[string]float64{}, Sigma: map[string]float64{}, Origin: map[string]string{}}
 	var sum, sum2 float64
+	share := min(max(p.TextShare, 0), 1)
+	lexicon, text := t.plantText(tasks)
+	t.Text = &Text{Share: share, Lexicon: lexicon, Component: map[string]float64{}}
 	for _, tk := range tasks {
 		r := t.rng("task", tk.ID)
-		t.Mu[tk.ID] = p.OriginMean[tk.Origin] + p.WithinSD*r.NormFloat64()
+		t.Text.Component[tk.ID] = p.WithinSD * math.Sqrt(share) * text[tk.ID]
+		t.Mu[tk.ID] = p.OriginMean[tk.Origin] + p.WithinSD*math.Sqrt(1-share)*r.NormFloat64() + t.Text.Component[tk.ID]
 		t.Sigma[tk.ID] = p.SigmaMedian * math.Exp(p.SigmaLogSD*r.NormFloat64())
 		t.Origin[tk.ID] = tk.Origin
 		sum += t.Mu[tk.ID]
@@ -171,6 +181,7 @@ func NewTruth(tasks []task.Task, seed int64, params Params) *Truth {
 	if t.MuSD == 0 {
 		t.MuSD = 1
 	}
+	t.Text.WithinOriginShare = withinOriginShare(t.Mu, t.Text.Component, t.Origin)
 	t.plantActivations()
 	return t
 }
