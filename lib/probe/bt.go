@@ -1,0 +1,248 @@
+package probe
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/prefscope/prefscope/lib/utility"
+	"gonum.org/v1/gonum/mat"
+)
+
+// PairSet is pooled pairwise choices between a dataset's rows: for pair k,
+// row I[k] won WinsI[k] of its comparisons with row J[k] and lost WinsJ[k].
+type PairSet struct {
+	I, J         []int
+	WinsI, WinsJ []float64
+}
+
+// Len is the number of pairs.
+func (p *PairSet) Len() int { return len(p.I) }
+
+func (p *PairSet) add(i, j int, wi, wj float64) {
+	p.I, p.J, p.WinsI, p.WinsJ = append(p.I, i), append(p.J, j), append(p.WinsI, wi), append(p.WinsJ, wj)
+}
+
+// PairsFor maps the pooled comparisons of data (tasks named by data.IDs)
+// onto ds's rows. Pairs with a task that has no row are left out and
+// counted in dropped.
+func PairsFor(ds *Dataset, data *utility.Data) (ps *PairSet, dropped int, err error) {
+	if data == nil || data.IDs == nil {
+		return nil, 0, fmt.Errorf("probe: pairs: comparison data without task ids")
+	}
+	row := map[string]int{}
+	for i, id := range ds.TaskIDs {
+		row[id] = i
+	}
+	ps = &PairSet{}
+	for _, p := range data.Pairs() {
+		i, okI := row[data.IDs[p.I]]
+		j, okJ := row[data.IDs[p.J]]
+		if !okI || !okJ {
+			dropped++
+			continue
+		}
+		ps.add(i, j, p.WinsI, p.WinsJ)
+	}
+	if ps.Len() == 0 {
+		return nil, dropped, fmt.Errorf("probe: pairs: none of %d pairs has both tasks among %d rows", len(data.Pairs()), ds.Rows())
+	}
+	return ps, dropped, nil
+}
+
+// subset keeps the pairs for which keep is true.
+func (p *PairSet) subset(keep func(k int) bool) *PairSet {
+	out := &PairSet{}
+	for k := range p.I {
+		if keep(k) {
+			out.add(p.I[k], p.J[k], p.WinsI[k], p.WinsJ[k])
+		}
+	}
+	return out
+}
+
+// BTProbe is a Bradley-Terry probe: P(row i chosen over row j) =
+// σ(w·(x_i − x_j)), fitted by L2-penalised maximum likelihood,
+//
+//	min over w of  −Σ_pairs [k log σ(z) + (n−k) log σ(−z)] + α‖w‖²,  z = w·(x_i − x_j),
+//
+// by Newton's method (the Hessian is d×d). No intercept: comparisons are
+// pooled over presentation order, so a position bias cancels.
+func BTProbe(ds *Dataset, pairs *PairSet, alpha float64, start []float64) ([]float64, error) {
+	if !(alpha > 0) || math.IsInf(alpha, 0) {
+		return nil, fmt.Errorf("probe: bradley-terry: alpha %v must be positive and finite", alpha)
+	}
+	if pairs.Len() == 0 {
+		return nil, fmt.Errorf("probe: bradley-terry: no pairs")
+	}
+	d := ds.D
+	w := make([]float64, d)
+	copy(w, start)
+	diff := pairDiffs(ds, pairs)
+	g := make([]float64, d)
+	h := mat.NewSymDense(d, nil)
+	for iter := 0; iter < 100; iter++ {
+		for j := range g {
+			g[j] = 2 * alpha * w[j]
+		}
+		h.Zero()
+		for k := range pairs.I {
+			dx := diff[k*d : (k+1)*d]
+			z := dot(w, dx)
+			s := sigmoid(z)
+			n := pairs.WinsI[k] + pairs.WinsJ[k]
+			c := n*s - pairs.WinsI[k]
+			for j, v := range dx {
+				g[j] += c * v
+			}
+			h.SymRankOne(h, n*s*(1-s), mat.NewVecDense(d, dx))
+		}
+		for j := range d {
+			h.SetSym(j, j, h.At(j, j)+2*alpha)
+		}
+		var ch mat.Cholesky
+		if !ch.Factorize(h) {
+			return nil, fmt.Errorf("probe: bradley-terry: Hessian not positive definite at alpha %g", alpha)
+		}
+		step := mat.NewVecDense(d, nil)
+		if err := ch.SolveVecTo(step, mat.NewVecDense(d, g)); err != nil {
+			return nil, fmt.Errorf("probe: bradley-terry: %w", err)
+		}
+		var size float64
+		for j := range w {
+			w[j] -= step.AtVec(j)
+			size = math.Max(size, math.Abs(step.AtVec(j)))
+		}
+		if size < 1e-8*(1+maxAbs(w)) {
+			return w, nil
+		}
+	}
+	return w, nil
+}
+
+// pairLogLoss is the mean negative log-likelihood per comparison of
+// scores s on pairs.
+func pairLogLoss(s []float64, pairs *PairSet) float64 {
+	var ll, n float64
+	for k := range pairs.I {
+		z := s[pairs.I[k]] - s[pairs.J[k]]
+		ll += pairs.WinsI[k]*logSigmoid(z) + pairs.WinsJ[k]*logSigmoid(-z)
+		n += pairs.WinsI[k] + pairs.WinsJ[k]
+	}
+	return -ll / n
+}
+
+// PairAccuracy is the share of comparisons in pairs won by the row with
+// the higher score s (a tie scores one half).
+func PairAccuracy(s []float64, pairs *PairSet) float64 {
+	var right, n float64
+	for k := range pairs.I {
+		a, b := s[pairs.I[k]], s[pairs.J[k]]
+		switch {
+		case a > b:
+			right += pairs.WinsI[k]
+		case a < b:
+			right += pairs.WinsJ[k]
+		default:
+			right += (pairs.WinsI[k] + pairs.WinsJ[k]) / 2
+		}
+		n += pairs.WinsI[k] + pairs.WinsJ[k]
+	}
+	return right / n
+}
+
+// BTCrossValidate chooses the Bradley-Terry probe's α by cross-validation
+// over pairs held out by task: the rows in train are split into folds
+// (shuffled with seed); a fold's held-out pairs are those touching one of
+// its rows, and it trains on the pairs with neither. The α with the lowest
+// mean held-out log-loss per comparison wins. It returns that α and the
+// probe fitted with it on every pair.
+func BTCrossValidate(ds *Dataset, pairs *PairSet, train []int, alphas []float64, folds int, seed uint64) (alpha float64, w []float64, err error) {
+	if len(alphas) == 0 {
+		return 0, nil, fmt.Errorf("probe: bradley-terry: no alphas")
+	}
+	r := rand.New(rand.NewPCG(seed, 5))
+	order := append([]int(nil), train...)
+	r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	loss := make([]float64, len(alphas))
+	used := 0
+	for f := range folds {
+		held := map[int]bool{}
+		for k := f; k < len(order); k += folds {
+			held[order[k]] = true
+		}
+		in := pairs.subset(func(k int) bool { return !held[pairs.I[k]] && !held[pairs.J[k]] })
+		out := pairs.subset(func(k int) bool { return held[pairs.I[k]] != held[pairs.J[k]] || held[pairs.I[k]] && held[pairs.J[k]] })
+		if in.Len() == 0 || out.Len() == 0 {
+			continue
+		}
+		used++
+		var start []float64
+		for a := len(alphas) - 1; a >= 0; a-- { // strong to weak penalty, warm starts
+			w, err := BTProbe(ds, in, alphas[a], start)
+			if err != nil {
+				return 0, nil, err
+			}
+			start = w
+			loss[a] += pairLogLoss(scores(ds, w), out)
+		}
+	}
+	if used == 0 {
+		return 0, nil, fmt.Errorf("probe: bradley-terry: no fold has both training and held-out pairs (%d pairs)", pairs.Len())
+	}
+	best := 0
+	for a := range loss {
+		if loss[a] < loss[best] {
+			best = a
+		}
+	}
+	w, err = BTProbe(ds, pairs, alphas[best], nil)
+	return alphas[best], w, err
+}
+
+// scores is X·w for every row of ds.
+func scores(ds *Dataset, w []float64) []float64 {
+	out := make([]float64, ds.Rows())
+	for i := range out {
+		out[i] = dot(w, ds.X[i*ds.D:(i+1)*ds.D])
+	}
+	return out
+}
+
+func pairDiffs(ds *Dataset, pairs *PairSet) []float64 {
+	d := ds.D
+	out := make([]float64, pairs.Len()*d)
+	for k := range pairs.I {
+		a, b := ds.X[pairs.I[k]*d:(pairs.I[k]+1)*d], ds.X[pairs.J[k]*d:(pairs.J[k]+1)*d]
+		for j := range d {
+			out[k*d+j] = a[j] - b[j]
+		}
+	}
+	return out
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+func maxAbs(v []float64) float64 {
+	var m float64
+	for _, x := range v {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// logSigmoid is log σ(z), stable for large |z|.
+func logSigmoid(z float64) float64 {
+	if z < 0 {
+		return z - math.Log1p(math.Exp(z))
+	}
+	return -math.Log1p(math.Exp(-z))
+}
