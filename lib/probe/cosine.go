@@ -190,4 +190,3 @@ func (s *SplitHalf) At(n int) float64 {
 }
 
 func abs(x int) int { return max(x, -x) }
-
