@@ -2,8 +2,12 @@ package probe
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
+
+	"github.com/prefscope/prefscope/lib/measure"
 
 	"github.com/prefscope/prefscope/lib/utility"
 	"gonum.org/v1/gonum/mat"
@@ -245,4 +249,48 @@ func logSigmoid(z float64) float64 {
 		return z - math.Log1p(math.Exp(z))
 	}
 	return -math.Log1p(math.Exp(-z))
+}
+
+// PairsFromRuns pools the choices of revealed-preference runs (over
+// templates and presentation orders) into pairs of ds's rows; pairs with a
+// task that has no row are counted in dropped.
+func PairsFromRuns(ds *Dataset, runs []*measure.Run) (ps *PairSet, dropped int, err error) {
+	row := map[string]int{}
+	for i, id := range ds.TaskIDs {
+		row[id] = i
+	}
+	wins := map[[2]int][2]float64{}
+	for _, r := range runs {
+		d, _, err := utility.FromRun(r)
+		if err != nil {
+			return nil, 0, fmt.Errorf("probe: run %s: %w", r.Dir, err)
+		}
+		for _, p := range d.Pairs() {
+			i, okI := row[d.IDs[p.I]]
+			j, okJ := row[d.IDs[p.J]]
+			if !okI || !okJ {
+				dropped++
+				continue
+			}
+			if i > j {
+				i, j, p.WinsI, p.WinsJ = j, i, p.WinsJ, p.WinsI
+			}
+			w := wins[[2]int{i, j}]
+			wins[[2]int{i, j}] = [2]float64{w[0] + p.WinsI, w[1] + p.WinsJ}
+		}
+	}
+	keys := slices.SortedFunc(maps.Keys(wins), func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return a[1] - b[1]
+	})
+	ps = &PairSet{}
+	for _, k := range keys {
+		ps.add(k[0], k[1], wins[k][0], wins[k][1])
+	}
+	if ps.Len() == 0 {
+		return nil, dropped, fmt.Errorf("probe: no choices between tasks with activations in %d runs", len(runs))
+	}
+	return ps, dropped, nil
 }
