@@ -18,6 +18,8 @@ import (
 type PairSet struct {
 	I, J         []int
 	WinsI, WinsJ []float64
+	// Dropped counts pairs left out because a task had no row.
+	Dropped int
 }
 
 // Len is the number of pairs.
@@ -254,7 +256,8 @@ func logSigmoid(z float64) float64 {
 // PairsFromRuns pools the choices of revealed-preference runs (over
 // templates and presentation orders) into pairs of ds's rows; pairs with a
 // task that has no row are counted in dropped.
-func PairsFromRuns(ds *Dataset, runs []*measure.Run) (ps *PairSet, dropped int, err error) {
+func PairsFromRuns(ds *Dataset, runs []*measure.Run) (*PairSet, error) {
+	dropped := 0
 	row := map[string]int{}
 	for i, id := range ds.TaskIDs {
 		row[id] = i
@@ -263,7 +266,7 @@ func PairsFromRuns(ds *Dataset, runs []*measure.Run) (ps *PairSet, dropped int, 
 	for _, r := range runs {
 		d, _, err := utility.FromRun(r)
 		if err != nil {
-			return nil, 0, fmt.Errorf("probe: run %s: %w", r.Dir, err)
+			return nil, fmt.Errorf("probe: run %s: %w", r.Dir, err)
 		}
 		for _, p := range d.Pairs() {
 			i, okI := row[d.IDs[p.I]]
@@ -285,12 +288,12 @@ func PairsFromRuns(ds *Dataset, runs []*measure.Run) (ps *PairSet, dropped int, 
 		}
 		return a[1] - b[1]
 	})
-	ps = &PairSet{}
+	ps := &PairSet{Dropped: dropped}
 	for _, k := range keys {
 		ps.add(k[0], k[1], wins[k][0], wins[k][1])
 	}
 	if ps.Len() == 0 {
-		return nil, dropped, fmt.Errorf("probe: no choices between tasks with activations in %d runs", len(runs))
+		return nil, fmt.Errorf("probe: no choices between tasks with activations in %d runs", len(runs))
 	}
-	return ps, dropped, nil
+	return ps, nil
 }

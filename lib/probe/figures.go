@@ -44,9 +44,20 @@ var (
 	VarYOf    = func(s Scores) float64 { return s.VarY }
 )
 
+// Sweeps are every layer's sweep and their figure.
+type Sweeps struct {
+	Layers []LayerResult
+	Figure *plot.Figure
+}
+
 // AlphaSweeps runs the sweep of y at every layer of src and draws one panel
 // per layer: mean CV R² against α with the chosen α dashed.
-func AlphaSweeps(src Source, y map[string]float64, opt *Options) ([]LayerResult, *plot.Figure, error) {
+func AlphaSweeps(src Source, y map[string]float64, opt *Options) (*Sweeps, error) {
+	out, fig, err := alphaSweeps(src, y, opt)
+	return &Sweeps{out, fig}, err
+}
+
+func alphaSweeps(src Source, y map[string]float64, opt *Options) ([]LayerResult, *plot.Figure, error) {
 	var out []LayerResult
 	var panels []*plot.Figure
 	for _, l := range src.Layers {
@@ -108,22 +119,24 @@ type Baselines struct {
 	R2    [][2]float64
 	MSE   [][2]float64
 	VarY  float64
+	// Figures: R² and MSE bars.
+	Figures []*plot.Figure `json:"-"`
 }
 
 // NoiseBaselines sweeps ds, its shuffled-label and its Gaussian-activation
 // baselines (DefaultSeeds) and draws the R² and MSE bars.
-func NoiseBaselines(ds *Dataset, layer int, opt *Options) (*Baselines, []*plot.Figure, error) {
+func NoiseBaselines(ds *Dataset, layer int, opt *Options) (*Baselines, error) {
 	real, err := CrossValidate(ds, opt)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	shuffled, err := ShuffledLabels(ds, opt, DefaultSeeds)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	gauss, err := GaussianActivations(ds, opt, DefaultSeeds)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	b := &Baselines{Layer: layer, Alpha: real.BestAlpha(), Names: []string{"real probe", "shuffled labels", "Gaussian activations"}}
 	for _, g := range [][]*Sweep{{real}, shuffled, gauss} {
@@ -139,11 +152,12 @@ func NoiseBaselines(ds *Dataset, layer int, opt *Options) (*Baselines, []*plot.F
 	}
 	r2f, err := bar(b.R2, fmt.Sprintf("Layer %d: held-out R², real probe vs noise", layer), "CV R² at best α (±1 SE, folds × seeds)", nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	msef, err := bar(b.MSE, fmt.Sprintf("Layer %d: held-out MSE, real probe vs noise", layer), "CV MSE, rating² (±1 SE, folds × seeds)",
 		[]plot.RefLine{{Y: b.VarY, Label: fmt.Sprintf("Var(y) = %.3f", b.VarY)}})
-	return b, []*plot.Figure{r2f, msef}, err
+	b.Figures = []*plot.Figure{r2f, msef}
+	return b, err
 }
 
 // String is the baselines' table as text.

@@ -82,9 +82,17 @@ func meanByTask(sum map[string]float64, n map[string]int) map[string]float64 {
 	return out
 }
 
+// NamedTargets are targets with their names, in the same order.
+type NamedTargets struct {
+	Names   []string
+	Targets []map[string]float64
+}
+
 // RatingTargetsByFraming is RatingTargets for each framing (the template's
 // phrasing) of the runs: one target per framing, pooling its option sets.
-func RatingTargetsByFraming(runs []*measure.Run) (names []string, targets []map[string]float64, err error) {
+func RatingTargetsByFraming(runs []*measure.Run) (*NamedTargets, error) {
+	var names []string
+	var targets []map[string]float64
 	by := map[string][]*measure.Run{}
 	for _, r := range runs {
 		ph := r.File.Config.Template.Fields.Phrasing
@@ -97,9 +105,9 @@ func RatingTargetsByFraming(runs []*measure.Run) (names []string, targets []map[
 	for _, n := range names {
 		y, _, err := RatingTargets(by[n])
 		if err != nil {
-			return nil, nil, fmt.Errorf("probe: framing %s: %w", n, err)
+			return nil, fmt.Errorf("probe: framing %s: %w", n, err)
 		}
 		targets = append(targets, y)
 	}
-	return names, targets, nil
+	return &NamedTargets{names, targets}, nil
 }
