@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/prefscope/prefscope/lib/plot"
@@ -35,19 +36,28 @@ func HeldOutGroups(ds *Dataset, key string, groups []string, alpha float64, minG
 }
 
 // GroupFigure draws standard R², mean-adjusted R² and Pearson r per
-// held-out group.
-func GroupFigure(g *GroupResult, layer int) (*plot.Figure, error) {
+// held-out group (target names the probe's target). A group whose targets
+// are all equal has no R² (NaN): it is named under the axis instead.
+func GroupFigure(g *GroupResult, layer int, target string) (*plot.Figure, error) {
 	series := []plot.BarSeries{{Name: "standard R²"}, {Name: "mean-adjusted R²"}, {Name: "Pearson r"}}
-	var cats []string
+	var cats, constant []string
 	for k, s := range g.Scores {
+		if math.IsNaN(s.R2) {
+			constant = append(constant, g.Groups[k])
+			continue
+		}
 		cats = append(cats, fmt.Sprintf("%s (%d)", g.Groups[k], g.Sizes[k]))
 		series[0].Values = append(series[0].Values, s.R2)
 		series[1].Values = append(series[1].Values, s.R2MeanAdjusted)
 		series[2].Values = append(series[2].Values, nanToZero(s.Pearson))
 	}
+	xlab := fmt.Sprintf("held-out %s (tasks)", g.Key)
+	if len(constant) > 0 {
+		xlab += "; not drawn, all targets equal: " + strings.Join(constant, ", ")
+	}
 	return plot.Bars(cats, series, &plot.BarsOptions{Options: plot.Options{
-		Title:  fmt.Sprintf("Layer %d: scores on the held-out %s", layer, g.Key),
-		YLabel: "score on the held-out group", XLabel: fmt.Sprintf("held-out %s (tasks)", g.Key)}})
+		Title:  fmt.Sprintf("Layer %d, target %s: scores on the held-out %s", layer, target, g.Key),
+		YLabel: "score on the held-out group", XLabel: xlab}})
 }
 
 func nanToZero(v float64) float64 {

@@ -3,10 +3,12 @@ package probe
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/stats"
+	"github.com/prefscope/prefscope/lib/task"
 )
 
 // TestTextFeaturesTFIDF checks the TF-IDF weighting on two texts by hand.
@@ -218,4 +220,23 @@ func shuffled(y []float64, seed uint64) []float64 {
 	out := append([]float64(nil), y...)
 	rand.New(rand.NewPCG(seed, 0)).Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
+}
+
+// TestMetaGroups: metadata values by task, "origin" from the task itself,
+// "" where a task has no value, and an unknown task is an error.
+func TestMetaGroups(t *testing.T) {
+	ds, _ := planted(3, 2, 0.5, 1)
+	ds.TaskIDs = []string{"a", "b", "c"}
+	tasks := []task.Task{{ID: "a", Origin: "wildchat", Meta: map[string]string{"topic": "coding"}}, {ID: "b", Origin: "math"}, {ID: "c", Origin: "wildchat", Meta: map[string]string{"topic": "travel"}}}
+	got, err := MetaGroups(ds, tasks, "topic")
+	if err != nil || !slices.Equal(got, []string{"coding", "", "travel"}) {
+		t.Errorf("topic groups %v, %v", got, err)
+	}
+	got, _ = MetaGroups(ds, tasks, "origin")
+	if !slices.Equal(got, []string{"wildchat", "math", "wildchat"}) {
+		t.Errorf("origin groups %v", got)
+	}
+	if _, err := MetaGroups(ds, tasks[:2], "topic"); err == nil || !strings.Contains(err.Error(), "task c") {
+		t.Errorf("unknown task: %v", err)
+	}
 }

@@ -10,11 +10,15 @@ import (
 )
 
 // MetaGroups labels each row of ds by its task's metadata value for key
-// ("" when the task has none); a row whose task is unknown is an error.
+// ("" when the task has none); the key "origin" is the task's Origin. A row
+// whose task is unknown is an error.
 func MetaGroups(ds *Dataset, tasks []task.Task, key string) ([]string, error) {
 	meta := map[string]map[string]string{}
 	for _, t := range tasks {
 		meta[t.ID] = t.Meta
+		if key == "origin" {
+			meta[t.ID] = map[string]string{"origin": t.Origin}
+		}
 	}
 	out := make([]string, ds.Rows())
 	for i, id := range ds.TaskIDs {
