@@ -10,7 +10,7 @@ import (
 	"github.com/prefscope/prefscope/lib/measure"
 
 	"github.com/prefscope/prefscope/lib/utility"
-	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/blas"
 )
 
 // PairSet is pooled pairwise choices between a dataset's rows: for pair k,
@@ -81,43 +81,43 @@ func BTProbe(ds *Dataset, pairs *PairSet, alpha float64, start []float64) ([]flo
 	if pairs.Len() == 0 {
 		return nil, fmt.Errorf("probe: bradley-terry: no pairs")
 	}
-	d := ds.D
+	d, np := ds.D, pairs.Len()
 	w := make([]float64, d)
 	copy(w, start)
 	diff := pairDiffs(ds, pairs)
+	z := make([]float64, np)
+	c := make([]float64, np)
 	g := make([]float64, d)
-	h := mat.NewSymDense(d, nil)
+	h := make([]float64, d*d)
+	scaled := make([]float64, np*d)
 	for iter := 0; iter < 100; iter++ {
+		// z = D w; gradient Dᵀ(n σ(z) − k) + 2αw; Hessian Dᵀ diag(n σ(1−σ)) D + 2αI.
+		blasImpl.Dgemv(blas.NoTrans, np, d, 1, diff, d, w, 1, 0, z, 1)
+		for k := range z {
+			s := sigmoid(z[k])
+			n := pairs.WinsI[k] + pairs.WinsJ[k]
+			c[k] = n*s - pairs.WinsI[k]
+			r := math.Sqrt(n * s * (1 - s))
+			for j, v := range diff[k*d : (k+1)*d] {
+				scaled[k*d+j] = r * v
+			}
+		}
 		for j := range g {
 			g[j] = 2 * alpha * w[j]
 		}
-		h.Zero()
-		for k := range pairs.I {
-			dx := diff[k*d : (k+1)*d]
-			z := dot(w, dx)
-			s := sigmoid(z)
-			n := pairs.WinsI[k] + pairs.WinsJ[k]
-			c := n*s - pairs.WinsI[k]
-			for j, v := range dx {
-				g[j] += c * v
-			}
-			h.SymRankOne(h, n*s*(1-s), mat.NewVecDense(d, dx))
-		}
+		blasImpl.Dgemv(blas.Trans, np, d, 1, diff, d, c, 1, 1, g, 1)
+		blasImpl.Dsyrk(blas.Lower, blas.Trans, d, np, 1, scaled, d, 0, h, d)
 		for j := range d {
-			h.SetSym(j, j, h.At(j, j)+2*alpha)
+			h[j*d+j] += 2 * alpha
 		}
-		var ch mat.Cholesky
-		if !ch.Factorize(h) {
+		if !lapackImpl.Dpotrf(blas.Lower, d, h, d) {
 			return nil, fmt.Errorf("probe: bradley-terry: Hessian not positive definite at alpha %g", alpha)
 		}
-		step := mat.NewVecDense(d, nil)
-		if err := ch.SolveVecTo(step, mat.NewVecDense(d, g)); err != nil {
-			return nil, fmt.Errorf("probe: bradley-terry: %w", err)
-		}
+		lapackImpl.Dpotrs(blas.Lower, d, 1, h, d, g, 1)
 		var size float64
 		for j := range w {
-			w[j] -= step.AtVec(j)
-			size = math.Max(size, math.Abs(step.AtVec(j)))
+			w[j] -= g[j]
+			size = math.Max(size, math.Abs(g[j]))
 		}
 		if size < 1e-8*(1+maxAbs(w)) {
 			return w, nil

@@ -36,7 +36,7 @@ func ContentBaseline(src Source, layer int, alpha float64, targets map[string]ma
 		if err != nil {
 			return nil, err
 		}
-		words, err := ContentDataset(ds, texts, DefaultTextDim)
+		words, err := ContentDataset(ds, texts, task.DefaultTextDim)
 		if err != nil {
 			return nil, err
 		}

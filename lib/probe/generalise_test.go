@@ -11,28 +11,6 @@ import (
 	"github.com/prefscope/prefscope/lib/task"
 )
 
-// TestTextFeaturesTFIDF checks the TF-IDF weighting on two texts by hand.
-func TestTextFeaturesTFIDF(t *testing.T) {
-	const dim = 1 << 16
-	x, err := TextFeatures([]string{"Apple pie", "apple"}, dim)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// idf: "apple" in both docs: ln(3/3)+1 = 1; "pie" and "apple pie" in one: ln(3/2)+1.
-	idf := math.Log(1.5) + 1
-	norm := math.Sqrt(1 + 2*idf*idf)
-	row0 := x[:dim]
-	if got := row0[bucket("apple", dim)]; math.Abs(got-1/norm) > 1e-12 {
-		t.Errorf("apple weight %v, want %v", got, 1/norm)
-	}
-	if got := row0[bucket("apple pie", dim)]; math.Abs(got-idf/norm) > 1e-12 {
-		t.Errorf("bigram weight %v, want %v", got, idf/norm)
-	}
-	if got := x[dim+bucket("apple", dim)]; math.Abs(got-1) > 1e-12 {
-		t.Errorf("one-word row must be unit: %v", got)
-	}
-}
-
 // TestContentBaselineRecoversPlantedWordShare: a target whose planted share
 // of variance comes from which words a text contains; the content baseline's
 // CV R² is near that share, and a probe on unrelated words scores ~0.
@@ -70,8 +48,8 @@ func TestContentBaselineRecoversPlantedWordShare(t *testing.T) {
 	for i := range y {
 		y[i] = math.Sqrt(share)*(text[i]-m)/sd + math.Sqrt(1-share)*r.NormFloat64()
 	}
-	x, _ := TextFeatures(texts, DefaultTextDim)
-	ds, err := NewDataset(x, DefaultTextDim, y, nil)
+	x, _ := task.TextFeatures(texts, task.DefaultTextDim)
+	ds, err := NewDataset(x, task.DefaultTextDim, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,23 +4,21 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strings"
-	"unicode"
 
 	"github.com/prefscope/prefscope/lib/task"
 )
 
-// Text is the planted text-predictable component of utility: a small
-// lexicon of words, each with a weight, so that part of every task's utility
-// is a linear function of which lexicon words its prompt contains. A content
-// baseline (a probe on the words of the prompt alone) can read this part and
-// no more; truth.json saves it under "text".
+// Text is the planted text-predictable component of utility: a part of
+// every task's utility that is a linear function of the words of its prompt
+// (its TF-IDF vector, task.TextFeatures), so that a content baseline (a
+// probe on the words alone) can read it and no more. truth.json saves it
+// under "text".
 type Text struct {
 	// Share is Params.TextShare: the planted share of the within-origin
-	// utility spread that comes from the words.
+	// utility variance that comes from the words.
 	Share float64 `json:"share"`
-	// Lexicon maps each planted word to its weight (before standardising).
-	Lexicon map[string]float64 `json:"lexicon"`
+	// Dim is the number of hashed text features the component is planted on.
+	Dim int `json:"dim"`
 	// Component is each task's text part of Mu, in utility units.
 	Component map[string]float64 `json:"component"`
 	// WithinOriginShare is the realised share of the variance of Mu within
@@ -30,76 +28,86 @@ type Text struct {
 	WithinOriginShare float64 `json:"within_origin_share"`
 }
 
-// Lexicon selection: words of 3+ letters found in at least lexiconMinDocs
-// prompts and at most lexiconMaxShare of them (so the words recur, and are
-// not in every prompt), lexiconSize of them chosen by the seed.
-const (
-	lexiconMinDocs  = 8
-	lexiconMaxShare = 0.25
-	lexiconSize     = 20
-)
-
-// Words splits a prompt into lowercase words of letters: the tokenisation
-// of the planted lexicon.
-func Words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) })
+// plantText returns each task's standardised text score (SD 1 over the
+// tasks, mean 0 within every origin):
+//
+//	t = std((F̃ F̃ᵀ)^textPower c),  c_j ~ N(0, 1) per task,
+//
+// with F̃ the prompts' TF-IDF features (task.TextFeatures) demeaned within
+// origin. t = F̃v is linear in the words, with v a mix of the tasks' own word
+// vectors, so it varies along the main axes on which the prompts' words
+// differ (where a ridge on the words can learn it from a few hundred tasks),
+// not along single rare words. All 0 when the prompts carry no
+// within-origin word variation.
+func (t *Truth) plantText(tasks []task.Task) (dim int, score map[string]float64) {
+	dim = task.DefaultTextDim
+	score = map[string]float64{}
+	prompts := make([]string, len(tasks))
+	for i, tk := range tasks {
+		prompts[i] = tk.Prompt
+		score[tk.ID] = 0
+	}
+	f, err := task.TextFeatures(prompts, dim)
+	if err != nil {
+		return dim, score // no tasks
+	}
+	origins := make([]string, len(tasks))
+	for i, tk := range tasks {
+		origins[i] = tk.Origin
+	}
+	demeanRows(f, dim, origins)
+	raw := make([]float64, len(tasks))
+	for i, tk := range tasks {
+		raw[i] = t.rng("text", tk.ID).NormFloat64()
+	}
+	for range textPower {
+		// raw ← F̃ F̃ᵀ raw: each pass weights the kernel's top directions more.
+		v := make([]float64, dim)
+		for i := range tasks {
+			for j, x := range f[i*dim : (i+1)*dim] {
+				v[j] += raw[i] * x
+			}
+		}
+		for i := range tasks {
+			raw[i] = 0
+			for j, x := range f[i*dim : (i+1)*dim] {
+				raw[i] += x * v[j]
+			}
+		}
+	}
+	_, sd := meanSD(raw)
+	if sd > 0 {
+		for i, tk := range tasks {
+			score[tk.ID] = raw[i] / sd
+		}
+	}
+	return dim, score
 }
 
-// plantText chooses the lexicon from the tasks' prompts and returns each
-// task's standardised text score (mean 0, SD 1 over the tasks; all 0 when
-// no prompt has a lexicon word).
-func (t *Truth) plantText(tasks []task.Task) (lexicon map[string]float64, score map[string]float64) {
-	docs := map[string]int{}
-	present := make([][]string, len(tasks))
-	for i, tk := range tasks {
-		seen := map[string]bool{}
-		for _, w := range Words(tk.Prompt) {
-			if len([]rune(w)) >= 3 && !seen[w] {
-				seen[w] = true
-				present[i] = append(present[i], w)
-				docs[w]++
-			}
+// textPower is how many times the text kernel F̃F̃ᵀ is applied to the
+// random task weights: each pass concentrates t further on the directions
+// along which the prompts' words vary most. With 4, a ridge on the 240
+// default prompts' words recovers about nine tenths of the planted share.
+const textPower = 4
+
+// demeanRows subtracts from each row of x (width columns) its group's mean
+// row.
+func demeanRows(x []float64, width int, groups []string) {
+	sums, counts := map[string][]float64{}, map[string]float64{}
+	for i, g := range groups {
+		if sums[g] == nil {
+			sums[g] = make([]float64, width)
+		}
+		for j, v := range x[i*width : (i+1)*width] {
+			sums[g][j] += v
+		}
+		counts[g]++
+	}
+	for i, g := range groups {
+		for j := range x[i*width : (i+1)*width] {
+			x[i*width+j] -= sums[g][j] / counts[g]
 		}
 	}
-	var candidates []string
-	for w, n := range docs {
-		if n >= lexiconMinDocs && float64(n) <= lexiconMaxShare*float64(len(tasks)) {
-			candidates = append(candidates, w)
-		}
-	}
-	// A seeded order (a hash of seed and word), not the alphabet.
-	key := map[string]float64{}
-	for _, w := range candidates {
-		key[w] = t.rng("lexicon", w).Float64()
-	}
-	slices.SortFunc(candidates, func(a, b string) int {
-		if key[a] != key[b] {
-			if key[a] < key[b] {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a, b)
-	})
-	lexicon = map[string]float64{}
-	for _, w := range candidates[:min(lexiconSize, len(candidates))] {
-		lexicon[w] = t.rng("text", w).NormFloat64()
-	}
-	raw := make([]float64, len(tasks))
-	for i := range tasks {
-		for _, w := range present[i] {
-			raw[i] += lexicon[w]
-		}
-	}
-	m, sd := meanSD(raw)
-	score = map[string]float64{}
-	for i, tk := range tasks {
-		score[tk.ID] = 0
-		if sd > 0 {
-			score[tk.ID] = (raw[i] - m) / sd
-		}
-	}
-	return lexicon, score
 }
 
 // withinOriginShare is the R² of mu on component after both are demeaned
@@ -107,15 +115,12 @@ func (t *Truth) plantText(tasks []task.Task) (lexicon map[string]float64, score 
 func withinOriginShare(mu, component map[string]float64, origin map[string]string) float64 {
 	ids := slices.Sorted(maps.Keys(mu))
 	demean := func(v map[string]float64) []float64 {
-		sum, n := map[string]float64{}, map[string]float64{}
-		for _, id := range ids {
-			sum[origin[id]] += v[id]
-			n[origin[id]]++
-		}
 		out := make([]float64, len(ids))
+		groups := make([]string, len(ids))
 		for i, id := range ids {
-			out[i] = v[id] - sum[origin[id]]/n[origin[id]]
+			out[i], groups[i] = v[id], origin[id]
 		}
+		demeanRows(out, 1, groups)
 		return out
 	}
 	a, b := demean(mu), demean(component)

@@ -163,8 +163,8 @@ func NewTruth(tasks []task.Task, seed int64, params Params) *Truth {
 	t := &Truth{Seed: seed, Params: p, Mu: map[string]float64{}, Sigma: map[string]float64{}, Origin: map[string]string{}}
 	var sum, sum2 float64
 	share := min(max(p.TextShare, 0), 1)
-	lexicon, text := t.plantText(tasks)
-	t.Text = &Text{Share: share, Lexicon: lexicon, Component: map[string]float64{}}
+	dim, text := t.plantText(tasks)
+	t.Text = &Text{Share: share, Dim: dim, Component: map[string]float64{}}
 	for _, tk := range tasks {
 		r := t.rng("task", tk.ID)
 		t.Text.Component[tk.ID] = p.WithinSD * math.Sqrt(share) * text[tk.ID]
