@@ -23,6 +23,11 @@ type PairOptions struct {
 	Folds     int
 	Ridge     Options
 	Fit       *utility.FitOptions
+	// ByComparison thins the individual comparisons of every training pair
+	// (each kept with probability = the fraction) instead of keeping a
+	// fraction of the pairs whole: few comparisons on many pairs rather
+	// than many comparisons on few pairs.
+	ByComparison bool
 }
 
 func (o *PairOptions) withDefaults() PairOptions {
@@ -66,6 +71,8 @@ type PairRun struct {
 type PairComparison struct {
 	Fractions []float64
 	Seeds     []uint64
+	// Unit is what the fractions thin: "pairs" or "comparisons".
+	Unit      string
 	BT, Ridge [][]PairRun
 }
 
@@ -80,7 +87,10 @@ func ComparePairProbes(ds *Dataset, pairs *PairSet, o *PairOptions) (*PairCompar
 	if err := checkDataset(ds, opt.Alphas); err != nil {
 		return nil, err
 	}
-	out := &PairComparison{Fractions: opt.Fractions, Seeds: opt.Seeds}
+	out := &PairComparison{Fractions: opt.Fractions, Seeds: opt.Seeds, Unit: "pairs"}
+	if opt.ByComparison {
+		out.Unit = "comparisons"
+	}
 	for _, frac := range opt.Fractions {
 		if !(frac > 0 && frac <= 1) {
 			return nil, fmt.Errorf("probe: pair fraction %v outside (0, 1]", frac)
@@ -111,13 +121,17 @@ func comparePairsOnce(ds *Dataset, pairs *PairSet, frac float64, seed uint64, op
 	}
 	test := pairs.subset(func(k int) bool { return held[pairs.I[k]] || held[pairs.J[k]] })
 	all := pairs.subset(func(k int) bool { return !held[pairs.I[k]] && !held[pairs.J[k]] })
-	keep := int(math.Ceil(frac * float64(all.Len())))
-	perm := r.Perm(all.Len())[:keep]
-	chosen := map[int]bool{}
-	for _, k := range perm {
-		chosen[k] = true
+	var tr *PairSet
+	if opt.ByComparison {
+		tr = thin(all, frac, r)
+	} else {
+		keep := int(math.Ceil(frac * float64(all.Len())))
+		chosen := map[int]bool{}
+		for _, k := range r.Perm(all.Len())[:keep] {
+			chosen[k] = true
+		}
+		tr = all.subset(func(k int) bool { return chosen[k] })
 	}
-	tr := all.subset(func(k int) bool { return chosen[k] })
 	if tr.Len() == 0 || test.Len() == 0 {
 		return bt, ridge, fmt.Errorf("%d training and %d test pairs", tr.Len(), test.Len())
 	}
@@ -132,6 +146,32 @@ func comparePairsOnce(ds *Dataset, pairs *PairSet, frac float64, seed uint64, op
 	}
 	ridge.Accuracy, ridge.TrainPairs, ridge.TestPairs = PairAccuracy(scores(ds, ridge.W), test), tr.Len(), test.Len()
 	return bt, ridge, nil
+}
+
+// thin keeps each comparison of every pair with probability frac (a
+// fractional win is kept whole with that probability); pairs left with no
+// comparison are dropped.
+func thin(p *PairSet, frac float64, r *rand.Rand) *PairSet {
+	draw := func(w float64) float64 {
+		var kept float64
+		for ; w >= 1; w-- {
+			if r.Float64() < frac {
+				kept++
+			}
+		}
+		if w > 0 && r.Float64() < frac {
+			kept += w
+		}
+		return kept
+	}
+	out := &PairSet{}
+	for k := range p.I {
+		wi, wj := draw(p.WinsI[k]), draw(p.WinsJ[k])
+		if wi+wj > 0 {
+			out.add(p.I[k], p.J[k], wi, wj)
+		}
+	}
+	return out
 }
 
 // ridgeOnMu fits the Thurstonian μ to the training pairs, then the ridge

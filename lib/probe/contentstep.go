@@ -3,6 +3,7 @@ package probe
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -12,8 +13,9 @@ import (
 // ContentResult is the activation probe against the content baseline per
 // target and design.
 type ContentResult struct {
-	// Designs[design][target] for designs "CV, origin-demeaned target",
-	// "held out by origin", "held out by topic".
+	// Probe[design][target] and Words[design][target] for the designs "CV
+	// within origins" (5-fold CV, activations or words and target demeaned
+	// by origin), "new origin" and "new topic" (held out by group).
 	Targets []string
 	Designs []string
 	Probe   [][]Scores
@@ -22,14 +24,15 @@ type ContentResult struct {
 
 // ContentBaseline runs the activation probe (layer, fixed α) and the same
 // ridge on the tasks' text features (α by its own CV) for each target in
-// three designs: 5-fold CV with the target demeaned by origin, held out by
-// origin, held out by topic (groups of 4+ tasks).
+// three designs: 5-fold CV with features and target demeaned by origin (what
+// is left inside an origin, where the planted text share is defined), held
+// out by origin, held out by topic (groups of 4+ tasks).
 func ContentBaseline(src Source, layer int, alpha float64, targets map[string]map[string]float64, tasks []task.Task, opt *Options) (*ContentResult, error) {
 	texts := map[string]string{}
 	for _, t := range tasks {
 		texts[t.ID] = t.Prompt
 	}
-	res := &ContentResult{Targets: slices.Sorted(maps.Keys(targets)), Designs: []string{"CV, origin-demeaned target", "held out by origin", "held out by topic"}}
+	res := &ContentResult{Targets: slices.Sorted(maps.Keys(targets)), Designs: []string{"CV within origins", "new origin", "new topic"}}
 	res.Probe, res.Words = make([][]Scores, 3), make([][]Scores, 3)
 	for _, name := range res.Targets {
 		ds, err := src.Dataset(layer, targets[name])
@@ -52,7 +55,7 @@ func ContentBaseline(src Source, layer int, alpha float64, targets map[string]ma
 				}
 				switch k {
 				case 0:
-					o.DemeanTargetByOrigin = true
+					o.DemeanByOrigin, o.DemeanTargetByOrigin = true, true
 				case 1:
 					o.ByOrigin = true
 				case 2:
@@ -84,7 +87,7 @@ func (c *ContentResult) Rows(metric string) []Comparison {
 	var out []Comparison
 	for _, k := range designs {
 		for t, name := range c.Targets {
-			out = append(out, Comparison{Label: name + ", " + c.Designs[k], Probe: c.Probe[k][t], Words: c.Words[k][t]})
+			out = append(out, Comparison{Label: name + ": " + c.Designs[k], Probe: c.Probe[k][t], Words: c.Words[k][t]})
 		}
 	}
 	return out
@@ -97,7 +100,7 @@ func (c *ContentResult) String(planted float64) string {
 	for k, d := range c.Designs {
 		for t, name := range c.Targets {
 			p, w := c.Probe[k][t], c.Words[k][t]
-			fmt.Fprintf(&s, "%-32s %-16s probe R² %6.3f adj %6.3f r %6.3f | words R² %6.3f adj %6.3f r %6.3f\n", d, name, p.R2, p.R2MeanAdjusted, p.Pearson, w.R2, w.R2MeanAdjusted, w.Pearson)
+			fmt.Fprintf(&s, "%-18s %-16s probe R² %6.3f adj %6.3f r %6.3f | words R² %6.3f adj %6.3f r %6.3f\n", d, name, p.R2, p.R2MeanAdjusted, p.Pearson, w.R2, w.R2MeanAdjusted, w.Pearson)
 		}
 	}
 	if planted > 0 {
@@ -106,19 +109,37 @@ func (c *ContentResult) String(planted float64) string {
 	return s.String()
 }
 
+// Summary is the content baseline's R² (CV within origins) and Pearson r
+// held out by topic per target, for the report; NaN values are left out.
+func (c *ContentResult) Summary() map[string]float64 {
+	out := map[string]float64{}
+	for t, name := range c.Targets {
+		for k, v := range map[string]float64{
+			"words_r2_" + name: c.Words[0][t].R2, "probe_r2_" + name: c.Probe[0][t].R2,
+			"words_topic_r_" + name: c.Words[2][t].Pearson, "probe_topic_r_" + name: c.Probe[2][t].Pearson,
+		} {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
 // PairReport is the Bradley-Terry step's numbers.
 type PairReport struct {
+	Unit                  string
 	Summary               []PairSummary
 	Verdict               string
 	CosineBT, CosineRidge []float64
 	Ceiling               float64
 }
 
-func (r PairReport) String() string {
+func (r *PairReport) String() string {
 	var s strings.Builder
 	for k, p := range r.Summary {
-		fmt.Fprintf(&s, "%3.0f%% of pairs (%4.0f): BT %.3f [%.3f, %.3f], ridge on μ %.3f [%.3f, %.3f], BT − ridge %+.3f [%.3f, %.3f]",
-			100*p.Fraction, p.TrainPairs, p.BT, p.BTCI.Low, p.BTCI.High, p.Ridge, p.RidgeCI.Low, p.RidgeCI.High, p.Difference, p.DiffCI.Low, p.DiffCI.High)
+		fmt.Fprintf(&s, "%3.0f%% of the %s (%4.0f pairs): BT %.3f [%.3f, %.3f], ridge on μ %.3f [%.3f, %.3f], BT − ridge %+.3f [%.3f, %.3f]",
+			100*p.Fraction, r.Unit, p.TrainPairs, p.BT, p.BTCI.Low, p.BTCI.High, p.Ridge, p.RidgeCI.Low, p.RidgeCI.High, p.Difference, p.DiffCI.Low, p.DiffCI.High)
 		if k < len(r.CosineBT) {
 			fmt.Fprintf(&s, "; cosine with planted direction BT %.3f, ridge %.3f", r.CosineBT[k], r.CosineRidge[k])
 		}
@@ -140,9 +161,17 @@ func PairAccuracyOf(ds *Dataset, pairs *PairSet, score map[string]float64) float
 	return PairAccuracy(s, pairs)
 }
 
-// PlantedCosines fills the cosines of both probes with a planted direction.
-func (r *PairReport) PlantedCosines(c *PairComparison, dir []float64) error {
+// Report summarises the comparison (without planted numbers).
+func (c *PairComparison) Report() *PairReport {
+	return &PairReport{Unit: c.Unit, Summary: c.Summary(), Verdict: c.Verdict()}
+}
+
+// AddPlanted adds the planted yardsticks: each probe's cosine with the
+// planted direction dir, and the accuracy of the planted utilities
+// (ceiling) on all pairs.
+func (r *PairReport) AddPlanted(c *PairComparison, dir []float64, ceiling float64) error {
 	var err error
 	r.CosineBT, r.CosineRidge, err = c.CosinesWith(dir)
+	r.Ceiling = ceiling
 	return err
 }

@@ -16,8 +16,12 @@ type GroupCosines struct {
 	Sizes  []int
 	Alphas []float64
 	// Cosine[a][b] is the cosine of groups a's and b's probes; Interval[a][b]
-	// its bootstrap percentile interval (tasks resampled within each group,
-	// each group's α held at its CV choice).
+	// its basic bootstrap interval [2ĉ − q₉₇.₅, 2ĉ − q₂.₅] (tasks resampled
+	// within each group, each group's α held at its CV choice), clipped to
+	// [-1, 1]. Not the percentile interval: a resample repeats tasks, which
+	// adds noise to both probes and pulls every replicate cosine below the
+	// estimate, so percentiles would sit below it; the basic interval
+	// reflects that shift back.
 	Cosine   [][]float64
 	Interval [][]stats.Interval
 	W        [][]float64
@@ -91,7 +95,9 @@ func CosinesByGroup(ds *Dataset, groups []string, minSize int, opt *Options, boo
 					vals = append(vals, v)
 				}
 			}
-			out.Interval[a][c] = stats.Percentile(vals, b.Level)
+			q := stats.Percentile(vals, b.Level)
+			est := out.Cosine[a][c]
+			out.Interval[a][c] = stats.Interval{Low: math.Max(-1, 2*est-q.High), High: math.Min(1, 2*est-q.Low)}
 		}
 	}
 	return out, nil
@@ -134,13 +140,20 @@ type SplitHalf struct {
 	Mean  []float64
 	// Interval is the 2.5-97.5% range over the repetitions.
 	Interval []stats.Interval
+	// Skipped counts, per size, repetitions left out because a half had no
+	// target variance to fit (identical ratings on a few tasks).
+	Skipped []int
 }
 
 // SplitHalfCosines draws reps pairs of disjoint n-task sets for each n in
-// sizes (2n at most the rows), fits each at alpha, and summarises the
-// cosines. Seeded by seed.
-func SplitHalfCosines(ds *Dataset, sizes []int, alpha float64, reps int, seed uint64, opt *Options) (*SplitHalf, error) {
-	if err := checkDataset(ds, []float64{alpha}); err != nil {
+// sizes (2n at most the rows), fits each with its own α by opt's CV (as a
+// per-group probe is fitted), and summarises the cosines. Seeded by seed.
+// With opt's origin demeaning, the halves keep only within-origin signal,
+// as probes trained on one origin each do. A repetition whose half has no
+// target variance in some fold is skipped and counted; a size with fewer
+// than 2 repetitions left is an error.
+func SplitHalfCosines(ds *Dataset, sizes []int, reps int, seed uint64, opt *Options) (*SplitHalf, error) {
+	if err := checkDataset(ds, nil); err != nil {
 		return nil, err
 	}
 	if reps < 2 {
@@ -148,28 +161,45 @@ func SplitHalfCosines(ds *Dataset, sizes []int, alpha float64, reps int, seed ui
 	}
 	r := rand.New(rand.NewPCG(seed, 3))
 	out := &SplitHalf{}
+	fit := func(sub *Dataset) ([]float64, error) {
+		o := opt.withDefaults()
+		o.Folds = min(o.Folds, sub.Rows()/2)
+		sw, err := CrossValidate(sub, &o)
+		if err != nil {
+			return nil, err
+		}
+		p, err := Fit(sub, sw.BestAlpha(), &o)
+		if err != nil {
+			return nil, err
+		}
+		return p.W, nil
+	}
 	for _, n := range sizes {
-		if n < 2 || 2*n > ds.Rows() {
-			return nil, fmt.Errorf("probe: split-half cosines: %d tasks per half of %d rows", n, ds.Rows())
+		if n < 4 || 2*n > ds.Rows() {
+			return nil, fmt.Errorf("probe: split-half cosines: %d tasks per half of %d rows (need 4 <= n <= rows/2)", n, ds.Rows())
 		}
 		var cos []float64
+		skipped := 0
 		for range reps {
 			perm := r.Perm(ds.Rows())
 			a, b := resample(ds, perm[:n]), resample(ds, perm[n:2*n])
 			if a == nil || b == nil {
+				skipped++
 				continue
 			}
-			pa, err := Fit(a, alpha, opt)
-			if err != nil {
-				return nil, err
+			wa, errA := fit(a)
+			wb, errB := fit(b)
+			if errA != nil || errB != nil {
+				skipped++
+				continue
 			}
-			pb, err := Fit(b, alpha, opt)
-			if err != nil {
-				return nil, err
-			}
-			c, _ := Cosine(pa.W, pb.W)
+			c, _ := Cosine(wa, wb)
 			cos = append(cos, c)
 		}
+		if len(cos) < 2 {
+			return nil, fmt.Errorf("probe: split-half, %d tasks: %d of %d repetitions could not be fitted (no target variance)", n, skipped, reps)
+		}
+		out.Skipped = append(out.Skipped, skipped)
 		m, _ := stats.MeanSE(cos)
 		out.Sizes = append(out.Sizes, n)
 		out.Mean = append(out.Mean, m)

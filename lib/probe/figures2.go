@@ -98,14 +98,14 @@ func CosineFigure(gc *GroupCosines, key string, layer int) (*plot.Figure, error)
 
 // SplitHalfFigure draws the split-half cosine against tasks per half.
 func SplitHalfFigure(sh *SplitHalf, layer int) (*plot.Figure, error) {
-	c := plot.Curve{Name: "two disjoint task sets, one true direction"}
+	c := plot.Curve{}
 	for k, n := range sh.Sizes {
 		c.X, c.Y = append(c.X, float64(n)), append(c.Y, sh.Mean[k])
 		c.Lo, c.Hi = append(c.Lo, sh.Interval[k].Low), append(c.Hi, sh.Interval[k].High)
 	}
 	return plot.Curves([]plot.Curve{c}, &plot.CurvesOptions{Points: true, Options: plot.Options{
-		Title:  fmt.Sprintf("Layer %d: how low few tasks pull a probe cosine", layer),
-		XLabel: "tasks per probe", YLabel: "cosine of the two probes (mean, 95% range)", YRange: [2]float64{0, 1}}})
+		Title:  fmt.Sprintf("Layer %d: two probes on disjoint task sets, one true direction", layer),
+		XLabel: "tasks per probe", YLabel: "cosine of the two probes (mean, 95% range)", YRange: [2]float64{-0.2, 1}, Legend: plot.LegendNone}})
 }
 
 // CrossTargetFigure draws the Pearson r of each training target's probe
@@ -147,7 +147,8 @@ func ContentFigure(rows []Comparison, metric string, planted float64) (*plot.Fig
 		ref = []plot.RefLine{{Y: planted, Label: fmt.Sprintf("planted text share %.2f", planted)}}
 	}
 	return plot.Bars(cats, []plot.BarSeries{probe, words}, &plot.BarsOptions{RefLines: ref, Options: plot.Options{
-		Title: "What the activations add to the words of the prompt", YLabel: metric + " (held out)"}})
+		Title: "What the activations add to the words of the prompt", YLabel: metric + " (held out)", XLabel: "target: design",
+		Width: 10 * 72}})
 }
 
 // PairFigure draws held-out pair accuracy by share of training pairs, BT
@@ -156,7 +157,7 @@ func PairFigure(c *PairComparison, ceiling float64) (*plot.Figure, error) {
 	bt, rg := plot.BarSeries{Name: "Bradley-Terry probe"}, plot.BarSeries{Name: "ridge on fitted μ"}
 	var cats []string
 	for _, s := range c.Summary() {
-		cats = append(cats, fmt.Sprintf("%.0f%% of pairs (%.0f)", 100*s.Fraction, s.TrainPairs))
+		cats = append(cats, fmt.Sprintf("%.0f%% of the %s (%.0f pairs)", 100*s.Fraction, c.Unit, s.TrainPairs))
 		bt.Values, bt.Low, bt.High = append(bt.Values, s.BT), append(bt.Low, s.BTCI.Low), append(bt.High, s.BTCI.High)
 		rg.Values, rg.Low, rg.High = append(rg.Values, s.Ridge), append(rg.Low, s.RidgeCI.Low), append(rg.High, s.RidgeCI.High)
 	}
@@ -165,18 +166,21 @@ func PairFigure(c *PairComparison, ceiling float64) (*plot.Figure, error) {
 		ref = []plot.RefLine{{Y: ceiling, Label: fmt.Sprintf("planted utilities %.3f", ceiling)}}
 	}
 	return plot.Bars(cats, []plot.BarSeries{bt, rg}, &plot.BarsOptions{RefLines: ref, Options: plot.Options{
-		Title:  fmt.Sprintf("Held-out pair accuracy by training pairs (%d seeds, 95%% intervals)", len(c.Seeds)),
-		YLabel: "share of held-out choices predicted", XLabel: "training pairs used (mean count)", YRange: [2]float64{0.5, 1}}})
+		Title:  fmt.Sprintf("Held-out pair accuracy, training %s thinned (%d seeds, 95%% intervals)", c.Unit, len(c.Seeds)),
+		YLabel: "share of held-out choices predicted", XLabel: "share of the training data (mean number of pairs left)", YRange: [2]float64{0.5, 1}}})
 }
 
 // Verdict says whether BT beats ridge at the smallest fraction, with the
 // paired difference and its interval.
 func (c *PairComparison) Verdict() string {
 	s := c.Summary()[0]
-	word := "does not beat"
-	if s.DiffCI.Low > 0 {
+	word := "neither beats nor loses to"
+	switch {
+	case s.DiffCI.Low > 0:
 		word = "beats"
+	case s.DiffCI.High < 0:
+		word = "loses to"
 	}
-	return fmt.Sprintf("At %.0f%% of the pairs the Bradley-Terry probe %s ridge on μ: accuracy %.3f against %.3f, difference %+.3f [%.3f, %.3f] (paired over %d seeds).",
-		100*s.Fraction, word, s.BT, s.Ridge, s.Difference, s.DiffCI.Low, s.DiffCI.High, len(c.Seeds))
+	return fmt.Sprintf("At %.0f%% of the %s the Bradley-Terry probe %s ridge on μ: accuracy %.3f against %.3f, difference %+.3f [%.3f, %.3f] (paired over %d seeds).",
+		100*s.Fraction, c.Unit, word, s.BT, s.Ridge, s.Difference, s.DiffCI.Low, s.DiffCI.High, len(c.Seeds))
 }

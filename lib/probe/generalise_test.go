@@ -121,7 +121,7 @@ func TestGroupCosines(t *testing.T) {
 			t.Errorf("group %s probe vs planted: %.3f", gc.Groups[a], c)
 		}
 	}
-	sh, err := SplitHalfCosines(ds, []int{10, 40, 300}, 1, 20, 1, nil)
+	sh, err := SplitHalfCosines(ds, []int{10, 40, 300}, 20, 1, &Options{Shuffle: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,5 +216,25 @@ func TestMetaGroups(t *testing.T) {
 	}
 	if _, err := MetaGroups(ds, tasks[:2], "topic"); err == nil || !strings.Contains(err.Error(), "task c") {
 		t.Errorf("unknown task: %v", err)
+	}
+}
+
+// TestThinKeepsTheFraction: thinning keeps about frac of the comparisons,
+// never more than a pair had.
+func TestThinKeepsTheFraction(t *testing.T) {
+	p := &PairSet{}
+	for k := range 400 {
+		p.add(k, k+1, 7, 3.5)
+	}
+	got := thin(p, 0.3, rand.New(rand.NewPCG(1, 2)))
+	var n float64
+	for k := range got.I {
+		if got.WinsI[k] > 7 || got.WinsJ[k] > 3.5 {
+			t.Fatalf("pair %d: %v/%v comparisons kept of 7/3.5", k, got.WinsI[k], got.WinsJ[k])
+		}
+		n += got.WinsI[k] + got.WinsJ[k]
+	}
+	if share := n / (400 * 10.5); math.Abs(share-0.3) > 0.03 {
+		t.Errorf("kept %.3f of the comparisons, want 0.3", share)
 	}
 }

@@ -35,7 +35,11 @@ func MetaGroups(ds *Dataset, tasks []task.Task, key string) ([]string, error) {
 func (s *SplitHalf) Verdict() string {
 	var parts []string
 	for k, n := range s.Sizes {
-		parts = append(parts, fmt.Sprintf("%d tasks: %.2f", n, s.Mean[k]))
+		p := fmt.Sprintf("%d tasks: %.2f", n, s.Mean[k])
+		if s.Skipped[k] > 0 {
+			p += fmt.Sprintf(" (%d repetitions without target variance left out)", s.Skipped[k])
+		}
+		parts = append(parts, p)
 	}
 	return "Two probes on disjoint task sets with one true direction agree only this well (mean cosine) — " + strings.Join(parts, ", ") +
 		": few tasks per group bias a cosine low, so a per-group cosine is read against the curve at its group's size."
