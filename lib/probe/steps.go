@@ -6,6 +6,7 @@ import (
 
 	"github.com/prefscope/prefscope/lib/activations"
 	"github.com/prefscope/prefscope/lib/plot"
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/task"
 )
 
@@ -194,7 +195,9 @@ func (c *CrossTargets) Transfer() (own, other float64) {
 			}
 		}
 	}
-	return meanOf(a), meanOf(b)
+	own, _ = stats.MeanSE(a)
+	other, _ = stats.MeanSE(b)
+	return own, other
 }
 
 // Verdict states how far probes transfer between targets.
@@ -202,12 +205,4 @@ func (c *CrossTargets) Verdict() string {
 	own, other := c.Transfer()
 	return fmt.Sprintf("Over %d targets, a probe's out-of-fold Pearson r is %.3f on its own target and %.3f on the others (mean over pairs): %s.",
 		len(c.Names), own, other, map[bool]string{true: "the probes transfer, losing little", false: "the probes lose much of their score on other targets"}[other > 0.8*own])
-}
-
-func meanOf(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
 }
