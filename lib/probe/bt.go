@@ -29,33 +29,6 @@ func (p *PairSet) add(i, j int, wi, wj float64) {
 	p.I, p.J, p.WinsI, p.WinsJ = append(p.I, i), append(p.J, j), append(p.WinsI, wi), append(p.WinsJ, wj)
 }
 
-// PairsFor maps the pooled comparisons of data (tasks named by data.IDs)
-// onto ds's rows. Pairs with a task that has no row are left out and
-// counted in dropped.
-func PairsFor(ds *Dataset, data *utility.Data) (ps *PairSet, dropped int, err error) {
-	if data == nil || data.IDs == nil {
-		return nil, 0, fmt.Errorf("probe: pairs: comparison data without task ids")
-	}
-	row := map[string]int{}
-	for i, id := range ds.TaskIDs {
-		row[id] = i
-	}
-	ps = &PairSet{}
-	for _, p := range data.Pairs() {
-		i, okI := row[data.IDs[p.I]]
-		j, okJ := row[data.IDs[p.J]]
-		if !okI || !okJ {
-			dropped++
-			continue
-		}
-		ps.add(i, j, p.WinsI, p.WinsJ)
-	}
-	if ps.Len() == 0 {
-		return nil, dropped, fmt.Errorf("probe: pairs: none of %d pairs has both tasks among %d rows", len(data.Pairs()), ds.Rows())
-	}
-	return ps, dropped, nil
-}
-
 // subset keeps the pairs for which keep is true.
 func (p *PairSet) subset(keep func(k int) bool) *PairSet {
 	out := &PairSet{}
