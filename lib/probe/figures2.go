@@ -144,10 +144,14 @@ func ContentFigure(rows []Comparison, metric string, planted float64) (*plot.Fig
 	}
 	var ref []plot.RefLine
 	if planted > 0 {
-		ref = []plot.RefLine{{Y: planted, Label: fmt.Sprintf("planted text share %.2f", planted)}}
+		ref = []plot.RefLine{{Y: planted, Label: fmt.Sprintf("planted text share\nwithin origins %.2f", planted)}}
+	}
+	design := "5-fold CV within origins"
+	if metric != "R²" {
+		design = "held out by origin and by topic"
 	}
 	return plot.Bars(cats, []plot.BarSeries{probe, words}, &plot.BarsOptions{RefLines: ref, Options: plot.Options{
-		Title: "What the activations add to the words of the prompt", YLabel: metric + " (held out)", XLabel: "target: design",
+		Title: "What the activations add to the words of the prompt\n" + design, YLabel: metric + " (held out)", XLabel: "target: design",
 		Width: 10 * 72}})
 }
 

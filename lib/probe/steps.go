@@ -125,7 +125,7 @@ func PlantedCosines(src Source, names []string, targets []map[string]float64, di
 		if l >= len(dirs) || l >= len(strength) {
 			return nil, fmt.Errorf("probe: no planted direction at layer %d", l)
 		}
-		pc.Layers = append(pc.Layers, fmt.Sprintf("layer %d (planted strength %.2f)", l, strength[l]))
+		pc.Layers = append(pc.Layers, fmt.Sprintf("layer %d (strength %.2f)", l, strength[l]))
 		for t, y := range targets {
 			ds, err := src.Dataset(l, y)
 			if err != nil {
@@ -156,7 +156,8 @@ func PlantedCosines(src Source, names []string, targets []map[string]float64, di
 		series = append(series, plot.BarSeries{Name: n + ", origin-demeaned", Values: pc.Demeaned[t]})
 	}
 	var err error
-	pc.Figure, err = plot.Bars(pc.Layers, series, &plot.BarsOptions{Options: plot.Options{Title: "Probe weights vs the planted direction", YLabel: "cosine(probe w, planted direction)", YRange: [2]float64{0, 1}}})
+	pc.Figure, err = plot.Bars(pc.Layers, series, &plot.BarsOptions{Options: plot.Options{Title: "Probe weights vs the planted direction, by target",
+		YLabel: "cosine(probe w, planted direction)", XLabel: "layer (planted signal strength)", YRange: [2]float64{0, 1}, Width: 11 * 72}})
 	return pc, err
 }
 
