@@ -26,7 +26,9 @@ type ContentResult struct {
 // ridge on the tasks' text features (α by its own CV) for each target in
 // three designs: 5-fold CV with features and target demeaned by origin (what
 // is left inside an origin, where the planted text share is defined), held
-// out by origin, held out by topic (groups of 4+ tasks).
+// out by origin, held out by topic (groups of 4+ tasks). A study with fewer
+// than 2 such topics gets NaN scores for the last design, which Rows leaves
+// out.
 func ContentBaseline(src Source, layer int, alpha float64, targets map[string]map[string]float64, tasks []task.Task, opt *Options) (*ContentResult, error) {
 	texts := map[string]string{}
 	for _, t := range tasks {
@@ -48,6 +50,12 @@ func ContentBaseline(src Source, layer int, alpha float64, targets map[string]ma
 			return nil, err
 		}
 		for k := range res.Designs {
+			if k == 2 && GroupCount(topics, 4) < 2 {
+				// No topics to hold out (tasks without a topic): NaN scores.
+				nan := Scores{R2: math.NaN(), MSE: math.NaN(), Pearson: math.NaN(), R2MeanAdjusted: math.NaN(), VarY: math.NaN()}
+				res.Probe[k], res.Words[k] = append(res.Probe[k], nan), append(res.Words[k], nan)
+				continue
+			}
 			for j, d := range []*Dataset{ds, words} {
 				o := opt.withDefaults()
 				if j == 0 {
@@ -87,6 +95,9 @@ func (c *ContentResult) Rows(metric string) []Comparison {
 	var out []Comparison
 	for _, k := range designs {
 		for t, name := range c.Targets {
+			if math.IsNaN(c.Probe[k][t].R2) && math.IsNaN(c.Words[k][t].R2) {
+				continue
+			}
 			out = append(out, Comparison{Label: name + ": " + c.Designs[k], Probe: c.Probe[k][t], Words: c.Words[k][t]})
 		}
 	}

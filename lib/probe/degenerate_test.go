@@ -105,3 +105,12 @@ func TestSmallGroupsTrainOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupCount(t *testing.T) {
+	groups := []string{"a", "a", "b", "", "", "c", "c", "c"}
+	for _, c := range []struct{ min, want int }{{0, 2}, {2, 2}, {3, 1}, {4, 0}} {
+		if got := GroupCount(groups, c.min); got != c.want {
+			t.Errorf("GroupCount(min %d) = %d, want %d", c.min, got, c.want)
+		}
+	}
+}

@@ -80,3 +80,22 @@ func GroupFolds(groups []string, minSize int) (folds []Fold, small []string, err
 	}
 	return folds, small, nil
 }
+
+// GroupCount is the number of groups (labels other than "") with at least
+// max(minSize, 2) rows: the folds GroupFolds would hold out. A study whose
+// tasks carry no value for a key has none, and held-out-group steps skip it.
+func GroupCount(groups []string, minSize int) int {
+	rows := map[string]int{}
+	for _, g := range groups {
+		if g != "" {
+			rows[g]++
+		}
+	}
+	n := 0
+	for _, c := range rows {
+		if c >= max(minSize, 2) {
+			n++
+		}
+	}
+	return n
+}
