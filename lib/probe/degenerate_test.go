@@ -114,3 +114,13 @@ func TestGroupCount(t *testing.T) {
 		}
 	}
 }
+
+func TestBestLayer(t *testing.T) {
+	if _, err := Best(nil); err == nil {
+		t.Error("no layers: no error")
+	}
+	got, err := Best([]LayerResult{{Layer: 4, R2: 0.2}, {Layer: 16, R2: 0.4}, {Layer: 24, R2: 0.39}})
+	if err != nil || got.Layer != 16 {
+		t.Errorf("best layer %d (%v), want 16", got.Layer, err)
+	}
+}

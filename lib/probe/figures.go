@@ -54,7 +54,10 @@ type Sweeps struct {
 // per layer: mean CV R² against α with the chosen α dashed.
 func AlphaSweeps(src Source, y map[string]float64, opt *Options) (*Sweeps, error) {
 	out, fig, err := alphaSweeps(src, y, opt)
-	return &Sweeps{out, fig}, err
+	if err != nil {
+		return nil, err
+	}
+	return &Sweeps{out, fig}, nil
 }
 
 func alphaSweeps(src Source, y map[string]float64, opt *Options) ([]LayerResult, *plot.Figure, error) {
@@ -91,15 +94,18 @@ func alphaSweeps(src Source, y map[string]float64, opt *Options) ([]LayerResult,
 	return out, fig, err
 }
 
-// Best is the layer with the highest CV R².
-func Best(layers []LayerResult) LayerResult {
+// Best is the layer with the highest CV R²; no layers is an error.
+func Best(layers []LayerResult) (LayerResult, error) {
+	if len(layers) == 0 {
+		return LayerResult{}, fmt.Errorf("probe: no layers to choose from (the study's extract key names none)")
+	}
 	best := layers[0]
 	for _, l := range layers[1:] {
 		if l.R2 > best.R2 {
 			best = l
 		}
 	}
-	return best
+	return best, nil
 }
 
 func minOf(v []float64) float64 {
