@@ -67,14 +67,52 @@ func Join(ids, origins []string, x [][]float32, target map[string]float64) (*Dat
 	if len(ds.Y) == 0 {
 		return nil, fmt.Errorf("probe: join: none of %d activation rows has a target (%d targets)", len(ids), len(target))
 	}
+	if err := checkTargets(ds.Y, ds.TaskIDs); err != nil {
+		return nil, fmt.Errorf("probe: join: %w", err)
+	}
 	return ds, nil
 }
 
+// checkTargets refuses non-finite targets (naming the row, or the task when
+// ids are given), fewer than 2 rows, and targets that are all equal.
+func checkTargets(y []float64, ids []string) error {
+	name := func(i int) string {
+		if ids != nil {
+			return "task " + ids[i]
+		}
+		return fmt.Sprint("row ", i)
+	}
+	for i, v := range y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: target %v is not finite", name(i), v)
+		}
+	}
+	if len(y) < 2 {
+		return fmt.Errorf("%d row; a probe needs 2 or more", len(y))
+	}
+	for _, v := range y[1:] {
+		if v != y[0] {
+			return nil
+		}
+	}
+	return fmt.Errorf("all %d targets equal %v: nothing to predict", len(y), y[0])
+}
+
 // NewDataset wraps an n×d row-major matrix and targets (origins may be nil).
+// A non-finite value, fewer than 2 rows or targets that are all equal
+// (nothing to predict) is an error naming the row or value.
 func NewDataset(x []float64, d int, y []float64, origins []string) (*Dataset, error) {
 	n := len(y)
 	if d <= 0 || len(x) != n*d {
 		return nil, fmt.Errorf("probe: dataset: %d values for %d rows of %d features", len(x), n, d)
+	}
+	if err := checkTargets(y, nil); err != nil {
+		return nil, fmt.Errorf("probe: dataset: %w", err)
+	}
+	for k, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("probe: dataset: row %d, feature %d is %v", k/d, k%d, v)
+		}
 	}
 	if origins != nil && len(origins) != n {
 		return nil, fmt.Errorf("probe: dataset: %d origins for %d rows", len(origins), n)

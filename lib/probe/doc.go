@@ -1,7 +1,13 @@
 // Package probe fits linear (ridge) probes from activations to per-task
 // targets: the alpha sweep under k-fold cross-validation, noise baselines,
-// held-out-origin evaluation with mean-adjusted R², and cosine similarity of
-// probe weights. The notebook notebooks/probe.ipynb uses it.
+// held-out groups (origin, or any task metadata key such as a topic) with
+// mean-adjusted R², cosine similarity of probe weights with bootstrap
+// intervals and the split-half ceiling that few tasks per group impose,
+// cross-target transfer, the content baseline (the same ridge on the words
+// of the task text alone, TF-IDF over hashed unigrams and bigrams), and
+// Bradley-Terry probes fitted to pairwise choices directly. It owns the
+// figures and verdict sentences of notebooks/probe.ipynb, whose cells call
+// them.
 //
 // # Model
 //
@@ -47,6 +53,32 @@
 // makes the shuffled-label baseline cost about one sweep. The primal or
 // dual form is chosen by estimated flops (dual when training rows are
 // fewer than features); both give the same predictions.
+//
+// # Probes that must generalise
+//
+// Options.Groups holds out one group per fold (GroupFolds; MinGroup keeps
+// small groups in training). CrossTarget scores a probe trained on one
+// target against others on the same held-out rows. ContentDataset swaps a
+// dataset's activations for task.TextFeatures of its tasks' prompts.
+// CosinesByGroup fits one probe per group and bootstraps their cosines;
+// SplitHalfCosines measures how far two probes with one true direction agree
+// at n tasks each.
+//
+// # Bradley-Terry probes
+//
+// BTProbe fits P(i chosen over j) = σ(w·(x_i − x_j)) with an L2 penalty by
+// Newton's method; BTCrossValidate chooses α over pairs held out by task.
+// ComparePairProbes judges it against ridge on the Thurstonian μ fitted to
+// the same training pairs, by held-out pair accuracy as the training pairs
+// (or comparisons) are thinned.
+//
+// # Degenerate input
+//
+// A nil dataset, a probe without weights, no seeds, a test fold or held-out
+// group of one row, and constant or non-finite targets are errors naming
+// what is wrong. A fold whose targets are all equal scores NaN (R² is
+// undefined), which Metric skips; a sweep in which every fold is so is an
+// error.
 //
 // # Linear algebra
 //

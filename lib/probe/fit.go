@@ -15,9 +15,17 @@ type Probe struct {
 	Alpha     float64
 }
 
-// Predict returns w·x + b for each row of the n×d matrix x.
-func (p *Probe) Predict(x []float64) []float64 {
+// Predict returns w·x + b for each row of the n×d matrix x (d = len(W)).
+// A probe with no weights (the zero Probe) or x whose length is not a
+// multiple of d is an error.
+func (p *Probe) Predict(x []float64) ([]float64, error) {
 	d := len(p.W)
+	if d == 0 {
+		return nil, fmt.Errorf("probe: predict: the probe has no weights (fit it first)")
+	}
+	if len(x)%d != 0 {
+		return nil, fmt.Errorf("probe: predict: %d values are not rows of the probe's %d features", len(x), d)
+	}
 	out := make([]float64, len(x)/d)
 	for i := range out {
 		s := p.Intercept
@@ -26,7 +34,7 @@ func (p *Probe) Predict(x []float64) []float64 {
 		}
 		out[i] = s
 	}
-	return out
+	return out, nil
 }
 
 // Fit fits the ridge probe of opt's preprocessing on all rows of ds at
@@ -93,6 +101,12 @@ var DefaultSeeds = []uint64{0, 1, 2, 3, 4}
 // probe that can only fit noise). The decompositions are shared by all
 // seeds, so this costs about one sweep.
 func ShuffledLabels(ds *Dataset, opt *Options, seeds []uint64) ([]*Sweep, error) {
+	if len(seeds) == 0 {
+		return nil, fmt.Errorf("probe: shuffled labels: no seeds (probe.DefaultSeeds are the reference's)")
+	}
+	if err := checkDataset(ds, nil); err != nil {
+		return nil, err
+	}
 	targets := make([][]float64, len(seeds))
 	for s, seed := range seeds {
 		y := append([]float64(nil), ds.Y...)
@@ -106,6 +120,12 @@ func ShuffledLabels(ds *Dataset, opt *Options, seeds []uint64) ([]*Sweep, error)
 // GaussianActivations sweeps ds once per seed with activations replaced by
 // independent Gaussian draws matched to each feature's mean and SD.
 func GaussianActivations(ds *Dataset, opt *Options, seeds []uint64) ([]*Sweep, error) {
+	if len(seeds) == 0 {
+		return nil, fmt.Errorf("probe: gaussian activations: no seeds (probe.DefaultSeeds are the reference's)")
+	}
+	if err := checkDataset(ds, nil); err != nil {
+		return nil, err
+	}
 	n, d := ds.Rows(), ds.D
 	mu := columnSums(ds.X, d)
 	sd := make([]float64, d)

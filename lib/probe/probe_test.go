@@ -341,7 +341,10 @@ func TestFitMatchesDirectSolveWithIntercept(t *testing.T) {
 				all[i] = i
 			}
 			want := directPredictions(t, x, ds.D, ds.Y, 0.7)
-			got := p.Predict(ds.X)
+			got, err := p.Predict(ds.X)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for i := range got {
 				if math.Abs(got[i]-want[i]) > 1e-9 {
 					t.Fatalf("row %d: prediction %.12f, direct %.12f", i, got[i], want[i])

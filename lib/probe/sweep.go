@@ -3,6 +3,8 @@ package probe
 import (
 	"fmt"
 	"math"
+
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // Options are a probe fit's settings. The zero value is the reference
@@ -19,6 +21,12 @@ type Options struct {
 	Seed    uint64
 	// ByOrigin holds out one origin per fold instead of k folds.
 	ByOrigin bool
+	// Groups, when set (one label per row), holds out one group per fold
+	// instead (GroupFolds): a task metadata key's value, such as a topic;
+	// rows labelled "" always train. MinGroup keeps groups smaller than it
+	// in training (0: every group is held out and needs 2 rows).
+	Groups   []string
+	MinGroup int
 	// Standardize divides each feature by its standard deviation over all
 	// rows (after demeaning); weights are reported in input units.
 	Standardize bool
@@ -63,7 +71,8 @@ func (o *Options) withDefaults() Options {
 // Scores are one fold's held-out metrics at one alpha.
 type Scores struct {
 	// R2 is 1 - SS_res/SS_tot with SS_tot about the test fold's mean
-	// (scikit-learn's r2_score).
+	// (scikit-learn's r2_score); NaN, like R2MeanAdjusted and Pearson, when
+	// the fold's targets are all equal (SS_tot = 0). Metric skips NaN folds.
 	R2  float64
 	MSE float64
 	// Pearson is the correlation of predictions and targets (NaN when the
@@ -89,6 +98,9 @@ type Sweep struct {
 	// Best indexes the alpha with the largest mean R2 over folds.
 	Best int
 	Form Form
+	// SmallGroups lists the groups too small to hold out (Options.MinGroup);
+	// their rows only trained, and their Predictions are NaN.
+	SmallGroups []string
 }
 
 // BestAlpha is Alphas[Best].
@@ -103,7 +115,7 @@ func (s *Sweep) Metric(k int, metric func(Scores) float64) (mean, se float64) {
 			vals = append(vals, v)
 		}
 	}
-	return meanSE(vals)
+	return stats.MeanSE(vals)
 }
 
 // MeanR2 is the mean fold R2 at every alpha.
@@ -115,24 +127,12 @@ func (s *Sweep) MeanR2() []float64 {
 	return out
 }
 
-func meanSE(v []float64) (float64, float64) {
-	if len(v) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	m := mean(v)
-	if len(v) < 2 {
-		return m, math.NaN()
-	}
-	var ss float64
-	for _, x := range v {
-		ss += (x - m) * (x - m)
-	}
-	return m, math.Sqrt(ss/float64(len(v)-1)) / math.Sqrt(float64(len(v)))
-}
-
 // CrossValidate runs the alpha sweep of opt on ds: for every fold, one
 // reduction of the training Gram (or kernel) serves every alpha.
 func CrossValidate(ds *Dataset, opt *Options) (*Sweep, error) {
+	if ds == nil {
+		return nil, fmt.Errorf("probe: cross-validate: no dataset")
+	}
 	sw, err := crossValidate(ds, [][]float64{ds.Y}, opt)
 	if err != nil {
 		return nil, err
@@ -140,12 +140,20 @@ func CrossValidate(ds *Dataset, opt *Options) (*Sweep, error) {
 	return sw[0], nil
 }
 
-// folds returns opt's folds for ds.
-func (o *Options) folds(ds *Dataset) ([]Fold, error) {
-	if o.ByOrigin {
-		return OriginFolds(ds.Origins)
+// folds returns opt's folds for ds, and the groups too small to hold out.
+func (o *Options) folds(ds *Dataset) ([]Fold, []string, error) {
+	switch {
+	case o.Groups != nil:
+		if len(o.Groups) != ds.Rows() {
+			return nil, nil, fmt.Errorf("probe: %d group labels for %d rows", len(o.Groups), ds.Rows())
+		}
+		return GroupFolds(o.Groups, o.MinGroup)
+	case o.ByOrigin:
+		f, err := OriginFolds(ds.Origins)
+		return f, nil, err
 	}
-	return KFold(ds.Rows(), o.Folds, o.Shuffle, o.Seed)
+	f, err := KFold(ds.Rows(), o.Folds, o.Shuffle, o.Seed)
+	return f, nil, err
 }
 
 // crossValidate sweeps several targets over the same activations, sharing
@@ -155,7 +163,10 @@ func crossValidate(ds *Dataset, targets [][]float64, o *Options) ([]*Sweep, erro
 	if err := checkDataset(ds, opt.Alphas); err != nil {
 		return nil, err
 	}
-	folds, err := opt.folds(ds)
+	if len(targets) == 0 {
+		return nil, fmt.Errorf("probe: no targets to sweep")
+	}
+	folds, small, err := opt.folds(ds)
 	if err != nil {
 		return nil, err
 	}
@@ -180,10 +191,13 @@ func crossValidate(ds *Dataset, targets [][]float64, o *Options) ([]*Sweep, erro
 	s := newSolver(dz.x, n, d, y, m, opt.Form, trainSizes)
 	out := make([]*Sweep, m)
 	for j := range out {
-		out[j] = &Sweep{Alphas: opt.Alphas, Folds: folds, Form: s.form, Scores: make([][]Scores, len(opt.Alphas)), Predictions: make([][]float64, len(opt.Alphas))}
+		out[j] = &Sweep{Alphas: opt.Alphas, Folds: folds, Form: s.form, Scores: make([][]Scores, len(opt.Alphas)), Predictions: make([][]float64, len(opt.Alphas)), SmallGroups: small}
 		for k := range out[j].Scores {
 			out[j].Scores[k] = make([]Scores, len(folds))
 			out[j].Predictions[k] = make([]float64, n)
+			for i := range out[j].Predictions[k] {
+				out[j].Predictions[k][i] = math.NaN() // rows no fold tests
+			}
 		}
 	}
 	A := len(opt.Alphas)
@@ -208,19 +222,26 @@ func crossValidate(ds *Dataset, targets [][]float64, o *Options) ([]*Sweep, erro
 			}
 		}
 	}
-	for _, sw := range out {
+	for j, sw := range out {
 		r2 := sw.MeanR2()
+		sw.Best = -1
 		for k, v := range r2 {
-			if v > r2[sw.Best] {
+			if !math.IsNaN(v) && (sw.Best < 0 || v > r2[sw.Best]) {
 				sw.Best = k
 			}
+		}
+		if sw.Best < 0 {
+			return nil, fmt.Errorf("probe: target %d: no test fold has target variance, so no alpha has an R²", j)
 		}
 	}
 	return out, nil
 }
 
 func checkDataset(ds *Dataset, alphas []float64) error {
-	if ds == nil || ds.Rows() < 2 || ds.D <= 0 || len(ds.X) != ds.Rows()*ds.D {
+	if ds == nil {
+		return fmt.Errorf("probe: no dataset")
+	}
+	if ds.Rows() < 2 || ds.Rows() < 2 || ds.D <= 0 || len(ds.X) != ds.Rows()*ds.D {
 		return fmt.Errorf("probe: dataset needs 2+ rows of 1+ features")
 	}
 	for _, a := range alphas {
@@ -244,10 +265,14 @@ func score(y, p []float64) Scores {
 		sxy += dy * dp
 		spp += dp * dp
 	}
-	sc := Scores{MSE: ssRes / n, VarY: ssTot / n, Pearson: math.NaN()}
+	sc := Scores{MSE: ssRes / n, VarY: ssTot / n, Pearson: math.NaN(), R2: math.NaN(), R2MeanAdjusted: math.NaN()}
+	if ssTot == 0 {
+		// Identical targets in the fold: R² is undefined (NaN), not -Inf.
+		return sc
+	}
 	sc.R2 = 1 - ssRes/ssTot
 	sc.R2MeanAdjusted = 1 - ssAdj/ssTot
-	if spp > 0 && ssTot > 0 {
+	if spp > 0 {
 		sc.Pearson = sxy / math.Sqrt(spp*ssTot)
 	}
 	return sc

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/template"
@@ -79,4 +80,34 @@ func meanByTask(sum map[string]float64, n map[string]int) map[string]float64 {
 		out[id] = s / float64(n[id])
 	}
 	return out
+}
+
+// NamedTargets are targets with their names, in the same order.
+type NamedTargets struct {
+	Names   []string
+	Targets []map[string]float64
+}
+
+// RatingTargetsByFraming is RatingTargets for each framing (the template's
+// phrasing) of the runs: one target per framing, pooling its option sets.
+func RatingTargetsByFraming(runs []*measure.Run) (*NamedTargets, error) {
+	var names []string
+	var targets []map[string]float64
+	by := map[string][]*measure.Run{}
+	for _, r := range runs {
+		ph := r.File.Config.Template.Fields.Phrasing
+		if _, ok := by[ph]; !ok {
+			names = append(names, ph)
+		}
+		by[ph] = append(by[ph], r)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		y, _, err := RatingTargets(by[n])
+		if err != nil {
+			return nil, fmt.Errorf("probe: framing %s: %w", n, err)
+		}
+		targets = append(targets, y)
+	}
+	return &NamedTargets{names, targets}, nil
 }

@@ -27,7 +27,7 @@ func (o *BootstrapOptions) WithDefaults() BootstrapOptions {
 	if out.Replicates <= 0 {
 		out.Replicates = 2000
 	}
-	if out.Level <= 0 || out.Level >= 1 {
+	if !(out.Level > 0 && out.Level < 1) { // NaN too
 		out.Level = 0.95
 	}
 	return out

@@ -108,7 +108,7 @@ func Percentile(x []float64, level float64) Interval {
 	if len(x) == 0 || slices.ContainsFunc(x, math.IsNaN) {
 		return NaNInterval()
 	}
-	if level <= 0 || level >= 1 {
+	if !(level > 0 && level < 1) { // NaN too
 		level = 0.95
 	}
 	s := append([]float64(nil), x...)

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"strings"
 )
 
-// RopeScaling is Hugging Face's "rope_scaling" block. Only Llama 3.1's
-// "llama3" frequency scaling is supported (rope_type, or the older key type).
+// RopeScaling is Hugging Face's "rope_scaling" block (rope_type, or the
+// older key type): Llama 3.x's "llama3" frequency scaling and "linear"
+// position interpolation are supported; "default" with factor 1 is none.
 type RopeScaling struct {
 	RopeType                      string  `json:"rope_type"`
 	Type                          string  `json:"type"`
@@ -53,7 +56,18 @@ var knownKeys = map[string]bool{
 	"attention_dropout": true, "initializer_range": true, "use_cache": true, "transformers_version": true,
 	"pad_token_id": true, "_name_or_path": true, "output_attentions": true, "output_hidden_states": true,
 	"return_dict": true, "layer_types": true, "rope_parameters": true,
+	// Llama-family variants that only change values (checked below):
+	// Mistral's sliding_window (null, or longer than any sequence), SmolLM's
+	// is_llama_config and rope_interleaved, and transformers.js settings.
+	"sliding_window": true, "is_llama_config": true, "rope_interleaved": true, "transformers.js_config": true,
 }
+
+// Families whose checkpoints are the Llama architecture (same tensors,
+// same forward pass) and differ only in config values.
+var (
+	modelTypes    = map[string]bool{"llama": true, "mistral": true}
+	architectures = map[string]bool{"LlamaForCausalLM": true, "MistralForCausalLM": true}
+)
 
 // ParseConfig decodes and validates config.json bytes.
 func ParseConfig(data []byte) (*Config, error) {
@@ -61,7 +75,26 @@ func ParseConfig(data []byte) (*Config, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("llama: config: %w", err)
 	}
-	for k := range raw {
+	// The family first: another architecture's keys are better explained
+	// by its model_type than by the first key this package does not know.
+	if v, ok := raw["model_type"]; ok {
+		var mt string
+		if json.Unmarshal(v, &mt) != nil || !modelTypes[mt] {
+			return nil, fmt.Errorf("llama: config: key \"model_type\" = %s is not supported (Llama-architecture families: llama, mistral)", v)
+		}
+	}
+	if v, ok := raw["architectures"]; ok && string(v) != "null" {
+		var as []string
+		if err := json.Unmarshal(v, &as); err != nil {
+			return nil, fmt.Errorf("llama: config: key \"architectures\": want a list of names, got %s", v)
+		}
+		for _, a := range as {
+			if !architectures[a] {
+				return nil, fmt.Errorf("llama: config: key \"architectures\" names %q, not supported (LlamaForCausalLM, MistralForCausalLM)", a)
+			}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		if !knownKeys[k] {
 			return nil, fmt.Errorf("llama: config: unknown key %q", k)
 		}
@@ -109,7 +142,7 @@ func ParseConfig(data []byte) (*Config, error) {
 	checks := []struct {
 		key  string
 		want string
-	}{{"hidden_act", `"silu"`}, {"attention_bias", "false"}, {"mlp_bias", "false"}, {"model_type", `"llama"`}}
+	}{{"hidden_act", `"silu"`}, {"attention_bias", "false"}, {"mlp_bias", "false"}}
 	for _, ch := range checks {
 		if v, ok := raw[ch.key]; ok && strings.TrimSpace(string(v)) != ch.want {
 			return nil, fmt.Errorf("llama: config: key %q = %s is not supported (want %s)", ch.key, v, ch.want)
@@ -117,6 +150,17 @@ func ParseConfig(data []byte) (*Config, error) {
 	}
 	if v, ok := raw["pretraining_tp"]; ok && strings.TrimSpace(string(v)) != "1" {
 		return nil, fmt.Errorf("llama: config: key \"pretraining_tp\" = %s is not supported (want 1)", v)
+	}
+	if v, ok := raw["rope_interleaved"]; ok && strings.TrimSpace(string(v)) != "false" {
+		return nil, fmt.Errorf("llama: config: key \"rope_interleaved\" = %s is not supported (want false: RoPE rotates the two halves of a head)", v)
+	}
+	if v, ok := raw["sliding_window"]; ok && string(v) != "null" {
+		// Attention over a window only differs from full attention on
+		// sequences longer than the window; allow a window no sequence reaches.
+		var w int
+		if err := json.Unmarshal(v, &w); err != nil || c.MaxPositionEmbeddings <= 0 || w < c.MaxPositionEmbeddings {
+			return nil, fmt.Errorf("llama: config: key \"sliding_window\" = %s is not supported (want null, or at least max_position_embeddings = %d)", v, c.MaxPositionEmbeddings)
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -195,6 +239,11 @@ func (c *Config) Validate() error {
 		}
 		switch kind {
 		case "llama3":
+		case "linear":
+			if !(s.Factor >= 1) || math.IsInf(s.Factor, 0) {
+				return fmt.Errorf("llama: config: key \"rope_scaling.factor\" = %v must be >= 1", s.Factor)
+			}
+			return nil
 		case "default", "":
 			if s.Factor != 0 && s.Factor != 1 {
 				return fmt.Errorf("llama: config: key \"rope_scaling\": rope_type %q with factor %v is not supported", kind, s.Factor)
@@ -202,7 +251,7 @@ func (c *Config) Validate() error {
 			c.RopeScaling = nil
 			return nil
 		default:
-			return fmt.Errorf("llama: config: key \"rope_scaling.rope_type\" = %q is not supported (only \"llama3\")", kind)
+			return fmt.Errorf("llama: config: key \"rope_scaling.rope_type\" = %q is not supported (\"llama3\" or \"linear\")", kind)
 		}
 		if !(s.Factor >= 1) {
 			return fmt.Errorf("llama: config: key \"rope_scaling.factor\" = %v must be >= 1", s.Factor)
@@ -221,6 +270,7 @@ func (c *Config) Validate() error {
 // (head_dim/2 values), with Llama 3.1's scaling when configured:
 //
 //	base: f_i = theta^(-2i/d)
+//	linear: f_i / factor (positions interpolated by factor)
 //	llama3: wavelength w = 2*pi/f; w < L/high: keep f; w > L/low: f/factor;
 //	        else (1-s)*f/factor + s*f with s = (L/w - low)/(high - low)
 //
@@ -234,6 +284,12 @@ func (c *Config) InvFreq() []float64 {
 	}
 	s := c.RopeScaling
 	if s == nil {
+		return out
+	}
+	if s.RopeType == "linear" || s.RopeType == "" && s.Type == "linear" {
+		for i := range out {
+			out[i] /= s.Factor
+		}
 		return out
 	}
 	L := float64(s.OriginalMaxPositionEmbeddings)

@@ -11,7 +11,17 @@
 // # Planted model
 //
 // Task i has a latent utility Mu_i (an origin mean plus N(0, WithinSD²))
-// and a Thurstonian spread Sigma_i. A prompt context c (the template fields
+// and a Thurstonian spread Sigma_i. A share TextShare (default 0.25) of
+// that within-origin variance is text-predictable:
+//
+//	Mu_i = OriginMean + WithinSD·(√(1−s)·z_i + √s·t_i),  t = std((F̃ F̃ᵀ)⁴ c),
+//
+// with F̃ the prompts' TF-IDF word features (task.TextFeatures) demeaned
+// within origin and c_j ~ N(0, 1) per task: t is a linear function of the
+// words, along the main axes on which the prompts differ, so a content
+// baseline (a probe on the prompt's words alone) can read t and nothing
+// else. truth.json saves each task's text component and its realised share
+// of the within-origin variance of Mu under "text" (Truth.Text). A prompt context c (the template fields
 // the respondent perceives, plus the measurement kind) perturbs utilities:
 //
 //	u_i(c) = Mu_i + Σ_f FieldSD[f] · z(f, level_f(c), i),   z ~ N(0, 1)

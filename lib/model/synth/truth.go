@@ -75,6 +75,9 @@ type Params struct {
 	// PositionStrength scales the valence signal at each token position
 	// kind (see positions.go). Default DefaultPositionStrength.
 	PositionStrength map[string]float64 `json:"position_strength" yaml:"position_strength"`
+	// TextShare is the share of the within-origin utility variance planted
+	// as a linear function of the prompt's words (Text). Default 0.25.
+	TextShare float64 `json:"text_share" yaml:"text_share"`
 }
 
 // DefaultFieldSD are the planted per-field utility perturbation scales.
@@ -135,6 +138,7 @@ func (p Params) withDefaults() Params {
 	def(&p.SteerGain, 8)
 	def(&p.CoherenceLimit, 0.05)
 	def(&p.IncoherenceMax, 0.9)
+	def(&p.TextShare, 0.25)
 	return p
 }
 
@@ -163,6 +167,8 @@ type Truth struct {
 	// PositivityTable lists the planted rating positivity of the framings
 	// and option sets of the respondent's catalog (see Positivity).
 	PositivityTable *PositivityTable `json:"positivity,omitempty"`
+	// Text is the planted text-predictable part of Mu (see Text).
+	Text *Text `json:"text,omitempty"`
 }
 
 // NewTruth plants parameters for tasks from seed.
@@ -170,9 +176,13 @@ func NewTruth(tasks []task.Task, seed int64, params Params) *Truth {
 	p := params.withDefaults()
 	t := &Truth{Seed: seed, Params: p, Mu: map[string]float64{}, Sigma: map[string]float64{}, Origin: map[string]string{}}
 	var sum, sum2 float64
+	share := min(max(p.TextShare, 0), 1)
+	dim, text := t.plantText(tasks)
+	t.Text = &Text{Share: share, Dim: dim, Component: map[string]float64{}}
 	for _, tk := range tasks {
 		r := t.rng("task", tk.ID)
-		t.Mu[tk.ID] = p.OriginMean[tk.Origin] + p.WithinSD*r.NormFloat64()
+		t.Text.Component[tk.ID] = p.WithinSD * math.Sqrt(share) * text[tk.ID]
+		t.Mu[tk.ID] = p.OriginMean[tk.Origin] + p.WithinSD*math.Sqrt(1-share)*r.NormFloat64() + t.Text.Component[tk.ID]
 		t.Sigma[tk.ID] = p.SigmaMedian * math.Exp(p.SigmaLogSD*r.NormFloat64())
 		t.Origin[tk.ID] = tk.Origin
 		sum += t.Mu[tk.ID]
@@ -185,6 +195,7 @@ func NewTruth(tasks []task.Task, seed int64, params Params) *Truth {
 	if t.MuSD == 0 {
 		t.MuSD = 1
 	}
+	t.Text.WithinOriginShare = withinOriginShare(t.Mu, t.Text.Component, t.Origin)
 	t.plantActivations()
 	return t
 }
