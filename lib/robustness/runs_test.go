@@ -150,14 +150,13 @@ func TestSummary(t *testing.T) {
 	if !reflect.DeepEqual(sum, want) {
 		t.Errorf("summary %+v, want %+v", sum, want)
 	}
-	f := func(x float64, d int) string { return fmt.Sprintf("%.*f", d, x) }
-	header, rows := sum.Table(f)
+	header, rows := sum.Table()
 	if len(header) != 5 || !reflect.DeepEqual(rows, [][]string{{"intercept", "0.600", "0.010", "", ""}, {"language", "0.080", "0.020", "", "0.070"}}) {
 		t.Errorf("table without a truth: %v %v", header, rows)
 	}
 	s.PlantedRegression = &Regression{Beta: []float64{0.7, math.NaN()}}
 	sum = s.Summary()
-	if _, rows = sum.Table(f); !sum.HasPlanted || rows[0][3] != "0.700" || rows[1][3] != "0.000" {
+	if _, rows = sum.Table(); !sum.HasPlanted || rows[0][3] != "0.700" || rows[1][3] != "0.000" {
 		t.Errorf("planted column %v (a NaN planted β is saved as 0)", rows)
 	}
 	b, err := json.Marshal(sum)

@@ -1,7 +1,6 @@
 package transitivity
 
 import (
-	"strconv"
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/internal/synthtest"
@@ -101,7 +100,7 @@ func TestAnalyze(t *testing.T) {
 		t.Errorf("Analyze's planted prediction %+v, by hand %+v", a.Planted, pred)
 	}
 	res := a.Result("two runs", 3)
-	h, rows := Table([]Result{res}, func(x float64, d int) string { return strconv.FormatFloat(x, 'f', d, 64) })
+	h, rows := Table([]Result{res})
 	if len(rows) != 1 || len(rows[0]) != len(h) || rows[0][2] != "2280" || rows[0][6] == "" || len(res.CycleProbabilities) != 2280 {
 		t.Errorf("table %v %v", h, rows)
 	}
