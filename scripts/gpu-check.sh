@@ -4,6 +4,7 @@
 #   scripts/gpu-check.sh build   # here: cross-build gpu-out/gpucheck (the GPU machine has no Go)
 #   scripts/gpu-check.sh         # on the GPU machine, from the repository root
 #   scripts/gpu-check.sh extract # on the GPU machine: the extraction benchmark only
+#   scripts/gpu-check.sh steer   # on the GPU machine: the steering timing only
 #
 # On the GPU machine it: finds the CUDA PJRT plugin that JAX installed
 # (jax_plugins/xla_cuda*/xla_cuda_plugin.so in site-packages; nothing is
@@ -13,7 +14,9 @@
 # checkpoint and its reference outputs to $OUT/hf/ (commit them to
 # lib/model/llama/testdata/hf/), then times prefill and decode of an 8B-shaped
 # bf16 model for transformers and for prefscope on the same GPU and prints
-# the ratio. Budget: under 8 minutes; every step has its own timeout.
+# the ratio, and times Generate on that model unsteered against steered at
+# layer 16 in mode "all" over 5 multipliers (fails when steered is more than
+# 10% slower). Budget: under 10 minutes; every step has its own timeout.
 #
 # `extract` instead times activation extraction on the 8B-shaped checkpoint:
 # N (default 10,000) conversations, prompts 20-400 and completions 50-1,500
@@ -108,6 +111,14 @@ PY
 	exit
 fi
 
+if [ "${1:-}" = steer ]; then
+	[ -f "$WORK/big/config.json" ] || step hf_weights 150 python3 scripts/gpucheck/hf_bench.py "$WORK/big" 1 16 1
+	GOMLX_BACKEND=$GPU step prefscope_steer 240 "$BIN" steer -dir "$WORK/big" -batch 8 -prompt 512 -new 64 -layer 16 -multipliers=-0.1,-0.05,0.05,0.1,0.15 -reps 2 -max-slowdown 0.10
+	for k in hf_weights prefscope_steer; do printf '%-18s %s\n' "$k" "${RESULT[$k]:-not run}"; done
+	grep -h '^STEER ' "$LOG"
+	exit
+fi
+
 GOMLX_BACKEND=$GPU step matmul 60 "$BIN" matmul
 
 step hf_reference 90 python3 scripts/gpucheck/hf_reference.py "$WORK/tiny"
@@ -118,9 +129,10 @@ GOMLX_BACKEND=go step compare_cpu_go 60 "$BIN" compare -dir "$WORK/tiny" -ref "$
 
 step hf_bench 200 python3 scripts/gpucheck/hf_bench.py "$WORK/big" 8 512 64
 GOMLX_BACKEND=$GPU step prefscope_bench 220 "$BIN" bench -dir "$WORK/big" -batch 8 -prompt 512 -new 64 -reps 2
+GOMLX_BACKEND=$GPU step prefscope_steer 240 "$BIN" steer -dir "$WORK/big" -batch 8 -prompt 512 -new 64 -layer 16 -multipliers=-0.1,-0.05,0.05,0.1,0.15 -reps 2 -max-slowdown 0.10
 
 echo "=== summary"
-for k in matmul hf_reference compare_gpu_f32 compare_gpu_tf32 compare_cpu_go hf_bench prefscope_bench; do
+for k in matmul hf_reference compare_gpu_f32 compare_gpu_tf32 compare_cpu_go hf_bench prefscope_bench prefscope_steer; do
 	printf '%-18s %s\n' "$k" "${RESULT[$k]:-not run}"
 done
 grep -h '^compare backend' "$LOG" | sort -u
@@ -138,3 +150,12 @@ if len(b) == 2:
     print("ratio prefscope/transformers: prefill %.2f  decode %.2f" % (
         p["prefill_tok_s"] / h["prefill_tok_s"], p["decode_tok_s"] / h["decode_tok_s"]))
 PY
+grep -h '^STEER ' "$LOG" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line[6:])
+    print("steering (layer %d, mode %s, batch %d x %d, %d new): unsteered %.3f s, steered %.3f s, ratio %.3f (limit %.2f)" % (
+        r["layer"], r["mode"], r["batch"], r["prompt"], r["new"], r["unsteered_s"], r["steered_s"], r["ratio"], 1 + r["max_slowdown"]))
+    for m in r["multipliers"]:
+        print("  multiplier %+.3f  %.3f s  tokens changed %.0f%%" % (m["multiplier"], m["s"], 100 * m["changed_tokens"]))
+'

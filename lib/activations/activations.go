@@ -291,7 +291,7 @@ func checkConfig(dir string, spec Spec) error {
 	if err != nil {
 		return fmt.Errorf("activations: encoding %s: %w", path, err)
 	}
-	old, err := readConfigBytes(path)
+	old, err := layout.ReadOwned(path, maxConfigBytes)
 	switch {
 	case err == nil && string(old) != string(b):
 		return fmt.Errorf("activations: %s was written with other layers or positions; use a new output directory", path)

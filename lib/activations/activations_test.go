@@ -10,9 +10,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
-	"github.com/prefscope/prefscope/lib/task"
 )
 
 // countingModel counts activation calls and can fail after a number of them,
@@ -45,19 +45,12 @@ func (m *countingModel) Capture(ctx context.Context, req model.CaptureRequest) (
 
 func setup(t *testing.T, n int) (*synth.Model, []Item) {
 	t.Helper()
-	tasks, err := task.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := synth.New(synth.Options{Seed: 3, Tasks: tasks})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := synthtest.New(t, 3)
 	items := make([]Item, n)
-	for i, tk := range tasks[:n] {
+	for i, tk := range fx.Tasks[:n] {
 		items[i] = Item{ID: tk.ID, Messages: []model.Message{{Role: model.RoleUser, Content: tk.Prompt}, {Role: model.RoleAssistant, Content: "Done."}}, Meta: map[string]string{"origin": tk.Origin}}
 	}
-	return m, items
+	return fx.Model, items
 }
 
 var spec = Spec{Layers: []int{2, 5}, Positions: PositionList{{Kind: model.PosLast}}, ShardSize: 4}

@@ -21,6 +21,9 @@ import (
 // hostile index cannot make a reader allocate without limit.
 const MaxShardBytes = 4 << 30
 
+// maxConfigBytes bounds extract.yaml read back (a few hundred bytes).
+const maxConfigBytes = 1 << 20
+
 // usableEntries checks every shard the index names and returns the ids whose
 // rows can be read back, and the number of the next new shard (past every
 // shard file or index entry, damaged ones included, so no name is reused).
@@ -122,20 +125,10 @@ func shardNumber(name string) (int, bool) {
 	return n, true
 }
 
-// readConfigBytes reads extract.yaml without following a symlink.
-func readConfigBytes(path string) ([]byte, error) {
-	f, err := layout.OpenNoFollow(path, os.O_RDONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, 1<<20))
-}
-
 // Positions reads the positions a store was extracted at (extract.yaml).
 func Positions(dir string) (PositionList, error) {
 	path := layout.ExtractSettings(dir)
-	b, err := readConfigBytes(path)
+	b, err := layout.ReadOwned(path, maxConfigBytes)
 	if err != nil {
 		return nil, fmt.Errorf("activations: %w", err)
 	}

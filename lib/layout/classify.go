@@ -79,8 +79,18 @@ func Classify(studyDir, path string) (kind string, ok bool) {
 		return "", false
 	}
 	switch p[0] {
-	case RunsDir:
-		return classifyRun(p[1:])
+	case RunsDir, ActivationsDir:
+		// A run or a store: the directory, or a file directly in it.
+		if !safe(p[1]) || len(p) > 3 {
+			return "", false
+		}
+		if len(p) == 2 {
+			return KindDir, true
+		}
+		if p[0] == RunsDir {
+			return runFile(last)
+		}
+		return storeFile(last)
 	case ActiveDir:
 		if len(p) == 2 {
 			return KindDir, safe(last)
@@ -99,8 +109,6 @@ func Classify(studyDir, path string) (kind string, ok bool) {
 		if len(p) == 2 && strings.HasSuffix(last, TruthSuffix) && safe(strings.TrimSuffix(last, TruthSuffix)) {
 			return KindPartTruth, true
 		}
-	case ActivationsDir:
-		return classifyStore(p[1:])
 	case ProbesDir:
 		if len(p) == 2 && strings.HasSuffix(last, ProbeSuffix) && safe(strings.TrimSuffix(last, ProbeSuffix)) {
 			return KindProbe, true
@@ -119,17 +127,9 @@ func classifyDirOf(dir []string) bool {
 	return len(dir) == 2 && (dir[0] == RunsDir || dir[0] == ActivationsDir) && safe(dir[1])
 }
 
-func classifyRun(p []string) (string, bool) {
-	if !safe(p[0]) {
-		return "", false
-	}
-	if len(p) == 1 {
-		return KindDir, true
-	}
-	if len(p) != 2 {
-		return "", false
-	}
-	switch p[1] {
+// runFile classifies a file directly in a run directory.
+func runFile(name string) (string, bool) {
+	switch name {
 	case RunFile:
 		return KindRunConfig, true
 	case MeasurementsFile:
@@ -139,20 +139,11 @@ func classifyRun(p []string) (string, bool) {
 	case MeasurementsFile + RejectedSuffix, ErrorsFile + RejectedSuffix:
 		return KindRejected, true
 	}
-	return fitFile(p[1])
+	return fitFile(name)
 }
 
-func classifyStore(p []string) (string, bool) {
-	if !safe(p[0]) {
-		return "", false
-	}
-	if len(p) == 1 {
-		return KindDir, true
-	}
-	if len(p) != 2 {
-		return "", false
-	}
-	name := p[1]
+// storeFile classifies a file directly in an activation store.
+func storeFile(name string) (string, bool) {
 	switch {
 	case name == ExtractFile:
 		return KindExtract, true

@@ -74,18 +74,3 @@ func ReadStoreDigest(runDir string) (StoreDigest, error) {
 	}
 	return d, nil
 }
-
-// readOwned reads a small file the study owns (run.yaml), never through a
-// symlink; the error of a missing file wraps os.ErrNotExist.
-func readOwned(path string) ([]byte, error) {
-	f, err := layout.OpenNoFollow(path, os.O_RDONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 16<<20))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return b, nil
-}

@@ -248,13 +248,17 @@ type Run struct {
 	Store StoreDigest
 }
 
+// maxRunConfigBytes bounds run.yaml read back (a config names its tasks and
+// pairs: a few MB for the largest dense designs).
+const maxRunConfigBytes = 16 << 20
+
 // ReadRun loads a run directory written by the engine, with its records
 // sorted by call key: the store holds them in the order calls finished,
 // which depends on concurrency, and every analysis must not. A torn final
 // line is ignored (the engine drops it on resume); a malformed complete line
 // is an error naming the file and line.
 func ReadRun(dir string) (*Run, error) {
-	b, err := readOwned(layout.RunConfig(dir))
+	b, err := layout.ReadOwned(layout.RunConfig(dir), maxRunConfigBytes)
 	if err != nil {
 		return nil, fmt.Errorf("measure: %w", err)
 	}

@@ -1,5 +1,6 @@
-// Package report builds the weekly research-highlights report: tables and
-// number formatting shared by the notebooks, one Section per notebook, the
+// Package report builds the weekly research-highlights report: markdown
+// tables shared by the notebooks (number formatting is lib/num's, forwarded
+// here as F, Pct, PlusMinus and MeanPM), one Section per notebook, the
 // assembly of reports/<date>/highlights.md, and its rendering as one
 // self-contained reports/<date>/highlights.html to share.
 //

@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"strings"
 
@@ -22,17 +21,6 @@ func ExampleTable() {
 	// | --- | ---: |
 	// | task_order | 0.62 |
 	// | phrasing | 0.91 |
-}
-
-func ExampleF() {
-	fmt.Println(report.F(math.Pi, 3), report.F(-0.0001, 2), report.F(math.NaN(), 2))
-	fmt.Println(report.Pct(0.1234, 1))
-	// mean 0.622, sample sd 0.0335, se = 0.0335/√5 = 0.0150
-	fmt.Println(report.MeanPM([]float64{0.60, 0.65, 0.62, 0.58, 0.66}, 2))
-	// Output:
-	// 3.142 0.00 –
-	// 12.3%
-	// 0.62 ± 0.01 (n = 5)
 }
 
 func ExampleSection() {

@@ -1,51 +1,19 @@
 package report
 
-import (
-	"math"
-	"strconv"
+import "github.com/prefscope/prefscope/lib/num"
 
-	"github.com/prefscope/prefscope/lib/stats"
-)
+// Number formatting lives in lib/num, below the analysis packages so their
+// tables call it directly; these forwards let a notebook cell that builds a
+// section write numbers with the one package it already imports.
 
-// F formats x with digits decimals (digits < 0 means 0). NaN prints as
-// "–", infinities as "∞" and "-∞", and a value that rounds to zero prints
-// without a minus sign.
-func F(x float64, digits int) string {
-	switch {
-	case math.IsNaN(x):
-		return "–"
-	case math.IsInf(x, 1):
-		return "∞"
-	case math.IsInf(x, -1):
-		return "-∞"
-	}
-	if digits < 0 {
-		digits = 0
-	}
-	s := strconv.FormatFloat(x, 'f', digits, 64)
-	if s[0] == '-' && strconv.FormatFloat(math.Abs(x), 'f', digits, 64) == strconv.FormatFloat(0, 'f', digits, 64) {
-		s = s[1:]
-	}
-	return s
-}
+// F is num.F: x with digits decimals, NaN as "–", no "-0".
+func F(x float64, digits int) string { return num.F(x, digits) }
 
-// Pct formats a fraction as a percentage with digits decimals:
-// Pct(0.1234, 1) is "12.3%".
-func Pct(frac float64, digits int) string {
-	if math.IsNaN(frac) || math.IsInf(frac, 0) {
-		return F(frac, digits)
-	}
-	return F(100*frac, digits) + "%"
-}
+// Pct is num.Pct: a fraction as a percentage, Pct(0.1234, 1) = "12.3%".
+func Pct(frac float64, digits int) string { return num.Pct(frac, digits) }
 
-// PlusMinus formats "mean ± se" with digits decimals on both.
-func PlusMinus(mean, se float64, digits int) string {
-	return F(mean, digits) + " ± " + F(se, digits)
-}
+// PlusMinus is num.PlusMinus: "mean ± se" with digits decimals.
+func PlusMinus(mean, se float64, digits int) string { return num.PlusMinus(mean, se, digits) }
 
-// MeanPM formats the mean ± standard error of xs (stats.MeanSE) followed by
-// the number of values: "0.62 ± 0.03 (n = 5)".
-func MeanPM(xs []float64, digits int) string {
-	m, se := stats.MeanSE(xs)
-	return PlusMinus(m, se, digits) + " (n = " + strconv.Itoa(len(xs)) + ")"
-}
+// MeanPM is num.MeanPM: mean ± standard error of xs and their count.
+func MeanPM(xs []float64, digits int) string { return num.MeanPM(xs, digits) }

@@ -3,6 +3,7 @@ package robustness
 import (
 	"strings"
 
+	"github.com/prefscope/prefscope/lib/num"
 	"github.com/prefscope/prefscope/lib/stats"
 )
 
@@ -61,12 +62,12 @@ func (t TermUncertainty) Positive() map[string]bool {
 	}
 }
 
-// UncertaintyTable formats terms for a report, numbers written by format
-// with 3 decimals (report.F): β, the OLS and dyadic SEs, both bootstrap
+// UncertaintyTable formats terms for a report, numbers written
+// with 3 decimals (num.F): β, the OLS and dyadic SEs, both bootstrap
 // intervals, and the kinds whose 95% interval excludes 0 (the kinds under
 // which "β > 0" survives).
-func UncertaintyTable(terms []TermUncertainty, format Format) (header []string, rows [][]string) {
-	f3 := func(x float64) string { return format(x, 3) }
+func UncertaintyTable(terms []TermUncertainty) (header []string, rows [][]string) {
+	f3 := func(x float64) string { return num.F(x, 3) }
 	interval := func(iv stats.Interval) string { return "[" + f3(iv.Low) + ", " + f3(iv.High) + "]" }
 	header = []string{"term", "β", "OLS SE", "dyadic SE", "run bootstrap 95%", "task bootstrap 95%", "β > 0 under"}
 	for _, t := range terms {
@@ -84,11 +85,11 @@ func UncertaintyTable(terms []TermUncertainty, format Format) (header []string, 
 	return header, rows
 }
 
-// Table formats the calibration per term, numbers written by format
-// (report.F): planted and mean estimated β, their spread across
-// replicates, and the ratio sd / mean SE of each kind.
-func (c *Calibration) Table(format Format) (header []string, rows [][]string) {
-	f3 := func(x float64) string { return format(x, 3) }
+// Table formats the calibration per term, numbers written by num.F:
+// planted and mean estimated β, their spread across replicates, and the
+// ratio sd / mean SE of each kind.
+func (c *Calibration) Table() (header []string, rows [][]string) {
+	f3 := func(x float64) string { return num.F(x, 3) }
 	header = []string{"term", "planted β", "mean β", "sd across replicates"}
 	for _, k := range SEMethods {
 		header = append(header, "ratio, "+k)
@@ -96,7 +97,7 @@ func (c *Calibration) Table(format Format) (header []string, rows [][]string) {
 	for j, term := range c.Terms {
 		row := []string{term, f3(c.Planted[j]), f3(c.MeanBeta[j]), f3(c.SD[j])}
 		for _, k := range SEMethods {
-			row = append(row, format(c.Ratio[k][j], 2))
+			row = append(row, num.F(c.Ratio[k][j], 2))
 		}
 		rows = append(rows, row)
 	}

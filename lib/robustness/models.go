@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
@@ -152,8 +151,7 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 	byModel := make([]map[string]map[string]float64, n) // template key -> utilities
 	runOf := make([]map[string]string, n)               // template key -> run id
 	planted := true
-	taskIndex := map[string]int{}
-	var tasks []string
+	var all []map[string]float64
 	for i, m := range models {
 		rr, err := FromStore(m.Runs)
 		if err != nil {
@@ -167,18 +165,10 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 				return nil, fmt.Errorf("robustness: model %s: two runs with template %s", m.Model, key)
 			}
 			byModel[i][key], runOf[i][key] = rr[k].Utilities, r.File.ID
-			for t := range rr[k].Utilities {
-				if _, ok := taskIndex[t]; !ok {
-					taskIndex[t] = 0
-					tasks = append(tasks, t)
-				}
-			}
+			all = append(all, rr[k].Utilities)
 		}
 	}
-	sort.Strings(tasks)
-	for k, t := range tasks {
-		taskIndex[t] = k
-	}
+	tasks, taskIndex := indexTasks(all)
 	out := &CrossModel{Mean: make([][]float64, n), CI: make([][]stats.Interval, n), Templates: make([][]int, n)}
 	for i := range models {
 		out.Models = append(out.Models, models[i].Model)

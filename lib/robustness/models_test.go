@@ -125,11 +125,10 @@ func TestAnalyzeModelRecoversProfiles(t *testing.T) {
 	if txt := RecoveryText(results); !strings.Contains(txt, fmt.Sprintf("%d of %d", in, cells)) {
 		t.Errorf("recovery text %q", txt)
 	}
-	f := func(x float64, d int) string { return fmt.Sprintf("%.*f", d, x) }
-	if h, rows := ModelTable(results, f); len(rows) != 2 || len(rows[0]) != len(h) || !strings.HasPrefix(rows[0][5], "language ") || rows[0][6] != "" {
+	if h, rows := ModelTable(results); len(rows) != 2 || len(rows[0]) != len(h) || !strings.HasPrefix(rows[0][5], "language ") || rows[0][6] != "" {
 		t.Errorf("model table %v %v", h, rows)
 	}
-	if h, rows := BetaTable(results, f); len(h) != 3 || len(rows) != 11 || !strings.Contains(rows[0][1], "(planted ") {
+	if h, rows := BetaTable(results); len(h) != 3 || len(rows) != 11 || !strings.Contains(rows[0][1], "(planted ") {
 		t.Errorf("beta table %v %v", h, rows)
 	}
 	for name, build := range map[string]func() error{
@@ -185,7 +184,7 @@ func TestCompareModels(t *testing.T) {
 	if _, err := CompareModels([]ModelRuns{a, other}, nil); err == nil || !strings.Contains(err.Error(), "share no template") {
 		t.Errorf("no common template: %v, want an error", err)
 	}
-	if _, rows := cm.Table(func(x float64, d int) string { return fmt.Sprintf("%.*f", d, x) }); len(rows) != 1 || rows[0][1] != "6" || rows[0][5] != "1.000" {
+	if _, rows := cm.Table(); len(rows) != 1 || rows[0][1] != "6" || rows[0][5] != "1.000" {
 		t.Errorf("cross-model table %v", rows)
 	}
 	if _, err := CrossModelFigure(cm); err != nil {

@@ -3,6 +3,7 @@ package robustness
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -159,14 +160,17 @@ func TestCorrelate(t *testing.T) {
 	bad := []struct {
 		name string
 		runs []RunUtilities
+		want string // in the error
 	}{
-		{"empty id", []RunUtilities{{ID: ""}}},
-		{"repeated id", []RunUtilities{{ID: "x"}, {ID: "x"}}},
-		{"nan utility", []RunUtilities{{ID: "x", Utilities: map[string]float64{"t": math.NaN()}}}},
+		{"empty id", []RunUtilities{{ID: ""}}, "run 0: empty id"},
+		{"repeated id", []RunUtilities{{ID: "x"}, {ID: "x"}}, `run id "x" repeated`},
+		{"nan utility", []RunUtilities{{ID: "x", Utilities: map[string]float64{"t": math.NaN()}}}, `run "x" task "t"`},
 	}
 	for _, b := range bad {
-		if _, err := Correlate(b.runs, 0); err == nil {
-			t.Errorf("%s: want an error", b.name)
-		}
+		t.Run(b.name, func(t *testing.T) {
+			if _, err := Correlate(b.runs, 0); err == nil || !strings.Contains(err.Error(), b.want) {
+				t.Errorf("error %v, want one containing %q", err, b.want)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/num"
 	"github.com/prefscope/prefscope/lib/utility"
 )
 
@@ -158,19 +159,19 @@ func (s Summary) WriteTable(w io.Writer) error {
 }
 
 // Table returns the summary's terms as table rows for a report, numbers
-// written by format with 3 decimals (report.F): term, β, SE, planted β
+// written with 3 decimals (num.F): term, β, SE, planted β
 // (empty without a truth) and averaging effect (empty for the intercept).
-func (s Summary) Table(format Format) (header []string, rows [][]string) {
+func (s Summary) Table() (header []string, rows [][]string) {
 	header = []string{"term", "β", "SE", "planted β", "averaging effect"}
 	for i, t := range s.Terms {
-		planted, avg := format(t.Planted, 3), format(t.Averaging, 3)
+		planted, avg := num.F(t.Planted, 3), num.F(t.Averaging, 3)
 		if !s.HasPlanted {
 			planted = ""
 		}
 		if i == 0 {
 			avg = "" // the intercept has no averaging view
 		}
-		rows = append(rows, []string{t.Term, format(t.Beta, 3), format(t.SE, 3), planted, avg})
+		rows = append(rows, []string{t.Term, num.F(t.Beta, 3), num.F(t.SE, 3), planted, avg})
 	}
 	return header, rows
 }

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
-	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -41,26 +41,15 @@ func storedRun(t *testing.T, id string, tp template.Template, u map[string]float
 // utilities plus N(0, noise²) noise.
 func plantedRuns(t *testing.T, n int, noise float64) ([]*measure.Run, Planted) {
 	t.Helper()
-	tasks, err := task.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := template.DefaultCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := synth.New(synth.Options{Seed: 2026, Tasks: tasks, Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth := m.Truth()
+	fx := synthtest.New(t, 2026)
+	truth := fx.Truth()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var runs []*measure.Run
 	planted := Planted{}
-	for k, tp := range template.SampleBalanced(cat.Generate(template.PreRevealed, ""), n, 7) {
+	for k, tp := range template.SampleBalanced(fx.Catalog.Generate(template.PreRevealed, ""), n, 7) {
 		ctx := synth.ContextOf(tp)
 		u, p := map[string]float64{}, map[string]float64{}
-		for _, tk := range tasks {
+		for _, tk := range fx.Tasks {
 			p[tk.ID] = truth.Utility(tk.ID, ctx)
 			u[tk.ID] = p[tk.ID] + noise*rng.NormFloat64()
 		}
@@ -161,14 +150,13 @@ func TestSummary(t *testing.T) {
 	if !reflect.DeepEqual(sum, want) {
 		t.Errorf("summary %+v, want %+v", sum, want)
 	}
-	f := func(x float64, d int) string { return fmt.Sprintf("%.*f", d, x) }
-	header, rows := sum.Table(f)
+	header, rows := sum.Table()
 	if len(header) != 5 || !reflect.DeepEqual(rows, [][]string{{"intercept", "0.600", "0.010", "", ""}, {"language", "0.080", "0.020", "", "0.070"}}) {
 		t.Errorf("table without a truth: %v %v", header, rows)
 	}
 	s.PlantedRegression = &Regression{Beta: []float64{0.7, math.NaN()}}
 	sum = s.Summary()
-	if _, rows = sum.Table(f); !sum.HasPlanted || rows[0][3] != "0.700" || rows[1][3] != "0.000" {
+	if _, rows = sum.Table(); !sum.HasPlanted || rows[0][3] != "0.700" || rows[1][3] != "0.000" {
 		t.Errorf("planted column %v (a NaN planted β is saved as 0)", rows)
 	}
 	b, err := json.Marshal(sum)

@@ -5,12 +5,9 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/prefscope/prefscope/lib/num"
 	"github.com/prefscope/prefscope/lib/stats"
 )
-
-// Format writes a number with a given count of decimals (report.F): tables
-// take it as an argument because lib/report sits above this package.
-type Format func(x float64, digits int) string
 
 // FitSummary is the regression's fit with its bootstrap standard errors, as
 // the report quotes it.
@@ -34,9 +31,9 @@ func (f FitSummary) String() string {
 
 // UncertaintyText is the report's paragraph introducing the table of every
 // β's intervals (UncertaintyTable).
-func (f FitSummary) UncertaintyText(format Format) string {
+func (f FitSummary) UncertaintyText() string {
 	return fmt.Sprintf("**How sure are the betas?** The SEs above are OLS, which treats the %d run pairs as independent although each of the %d runs enters %d of them. Each kind's 95%% interval (±1.96 SE for OLS and dyadic-robust, percentiles of 2,000 resamples for the bootstraps), and the kinds under which \"β > 0\" survives; R² = %s ± %s (1.96 task-bootstrap SE):",
-		f.Pairs, f.Runs, f.Runs-1, format(f.R2, 2), format(stats.Z95*f.TaskSE, 2))
+		f.Pairs, f.Runs, f.Runs-1, num.F(f.R2, 2), num.F(stats.Z95*f.TaskSE, 2))
 }
 
 // RatioRange is the lowest and highest calibration ratio of one kind of
@@ -51,15 +48,15 @@ func (c *Calibration) RatioRange(method string) stats.Interval {
 
 // Text is the report's reading of the calibration: which kind of standard
 // error is calibrated, and by how much the others are off.
-func (c *Calibration) Text(format Format) string {
+func (c *Calibration) Text() string {
 	task, ols, dyadic := c.RatioRange(SETaskBootstrap), c.RatioRange(SEOLS), c.RatioRange(SEDyadic)
 	return fmt.Sprintf("**Which standard errors to trust.** Calibrated on %d replicate studies of the simulated respondent (%d runs, %d pairs each, a new respondent seed each), the sd of β across replicates over the mean reported SE is %s-%s for the task bootstrap on every field: it is the calibrated kind, and its intervals are the ones to quote. OLS SEs are too small by up to %s× on the fields with large effects and too large on the null ones (ratio down to %s). Dyadic-robust SEs are not calibrated on this respondent either (too small by up to %s×): they allow for pairs that share a run, but runs with the same level of a field also share that level's per-task effect, which ties together pairs with no run in common; resampling tasks covers both.",
-		len(c.Beta), c.Runs, c.Pairs, format(task.Low, 2), format(task.High, 2), format(ols.High, 1), format(ols.Low, 2), format(dyadic.High, 1))
+		len(c.Beta), c.Runs, c.Pairs, num.F(task.Low, 2), num.F(task.High, 2), num.F(ols.High, 1), num.F(ols.Low, 2), num.F(dyadic.High, 1))
 }
 
 // interval writes "x [lo, hi]" with digits decimals.
-func interval(format Format, x float64, iv stats.Interval, digits int) string {
-	return format(x, digits) + " [" + format(iv.Low, digits) + ", " + format(iv.High, digits) + "]"
+func interval(x float64, iv stats.Interval, digits int) string {
+	return num.F(x, digits) + " [" + num.F(iv.Low, digits) + ", " + num.F(iv.High, digits) + "]"
 }
 
 // ModelTable formats one row per model for the report: templates and
@@ -67,7 +64,7 @@ func interval(format Format, x float64, iv stats.Interval, digits int) string {
 // intervals, the field with the largest β, the hard-cycle rate against its
 // floor (in percent; empty when the caller filled no CycleRate), and how
 // many planted field βs lie inside their interval.
-func ModelTable(results []ModelResult, format Format) (header []string, rows [][]string) {
+func ModelTable(results []ModelResult) (header []string, rows [][]string) {
 	header = []string{"model", "templates", "tasks", "mean r across templates (95%)", "R²", "largest β (95%)", "hard-cycle rate (%)", "noise floor (%)", "planted β inside interval"}
 	for _, r := range results {
 		top := 1
@@ -78,20 +75,20 @@ func ModelTable(results []ModelResult, format Format) (header []string, rows [][
 		}
 		largest := ""
 		if top < len(r.Summary.Terms) {
-			largest = r.Summary.Terms[top].Term + " " + interval(format, r.Summary.Terms[top].Beta, r.TaskCI[top], 3)
+			largest = r.Summary.Terms[top].Term + " " + interval(r.Summary.Terms[top].Beta, r.TaskCI[top], 3)
 		}
 		rate, floor := "", ""
 		if c := r.Cycles; c != nil {
 			pc := func(iv stats.Interval) stats.Interval { return stats.Interval{Low: 100 * iv.Low, High: 100 * iv.High} }
-			rate = interval(format, 100*c.Rate, pc(c.RateCI), 1)
-			floor = interval(format, 100*c.Floor, pc(c.FloorCI), 1) + " (" + c.FloorSource + ")"
+			rate = interval(100*c.Rate, pc(c.RateCI), 1)
+			floor = interval(100*c.Floor, pc(c.FloorCI), 1) + " (" + c.FloorSource + ")"
 		}
 		recovered := ""
 		if in, cells := r.Recovered(); cells > 0 {
 			recovered = strconv.Itoa(in) + " of " + strconv.Itoa(cells)
 		}
-		rows = append(rows, []string{r.Model, strconv.Itoa(r.Runs), strconv.Itoa(r.Tasks), interval(format, r.Summary.MeanR, r.MeanRCI, 3),
-			format(r.Summary.R2, 2), largest, rate, floor, recovered})
+		rows = append(rows, []string{r.Model, strconv.Itoa(r.Runs), strconv.Itoa(r.Tasks), interval(r.Summary.MeanR, r.MeanRCI, 3),
+			num.F(r.Summary.R2, 2), largest, rate, floor, recovered})
 	}
 	return header, rows
 }
@@ -99,7 +96,7 @@ func ModelTable(results []ModelResult, format Format) (header []string, rows [][
 // BetaTable formats every field's β per model (rows: fields; one column
 // per model): "β [lo, hi]" with the task-bootstrap interval, and the
 // planted β in parentheses on a synthetic study.
-func BetaTable(results []ModelResult, format Format) (header []string, rows [][]string) {
+func BetaTable(results []ModelResult) (header []string, rows [][]string) {
 	header = []string{"term"}
 	for _, r := range results {
 		header = append(header, r.Model)
@@ -114,9 +111,9 @@ func BetaTable(results []ModelResult, format Format) (header []string, rows [][]
 				row = append(row, "")
 				continue
 			}
-			cell := interval(format, r.Summary.Terms[j].Beta, r.TaskCI[j], 3)
+			cell := interval(r.Summary.Terms[j].Beta, r.TaskCI[j], 3)
 			if r.Summary.HasPlanted {
-				cell += " (planted " + format(r.Summary.Terms[j].Planted, 3) + ")"
+				cell += " (planted " + num.F(r.Summary.Terms[j].Planted, 3) + ")"
 			}
 			row = append(row, cell)
 		}
@@ -143,7 +140,7 @@ func RecoveryText(results []ModelResult) string {
 // matched templates, the mean correlation with its task-bootstrap
 // interval, the lowest and highest per-template correlation, and, on a
 // synthetic study, the planted mean.
-func (c *CrossModel) Table(format Format) (header []string, rows [][]string) {
+func (c *CrossModel) Table() (header []string, rows [][]string) {
 	header = []string{"models", "templates", "mean r (95% task bootstrap)", "lowest template", "highest template"}
 	if c.HasPlanted {
 		header = append(header, "planted mean r")
@@ -157,9 +154,9 @@ func (c *CrossModel) Table(format Format) (header []string, rows [][]string) {
 				}
 			}
 			row := []string{c.Models[i] + " x " + c.Models[j], strconv.Itoa(c.Templates[i][j]),
-				interval(format, c.Mean[i][j], c.CI[i][j], 3), format(lo, 3), format(hi, 3)}
+				interval(c.Mean[i][j], c.CI[i][j], 3), num.F(lo, 3), num.F(hi, 3)}
 			if c.HasPlanted {
-				row = append(row, format(c.Planted[i][j], 3))
+				row = append(row, num.F(c.Planted[i][j], 3))
 			}
 			rows = append(rows, row)
 		}

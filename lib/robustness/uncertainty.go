@@ -314,21 +314,11 @@ func TaskBootstrap(runs []RunUtilities, minShared int, o *stats.BootstrapOptions
 	if len(c.Pairs) == 0 {
 		return nil, errors.New("robustness: task bootstrap: no run pairs")
 	}
-	taskIndex := map[string]int{}
-	var tasks []string
-	for _, r := range runs {
-		for t := range r.Utilities {
-			if _, ok := taskIndex[t]; !ok {
-				taskIndex[t] = 0
-				tasks = append(tasks, t)
-			}
-		}
+	utils := make([]map[string]float64, len(runs))
+	for k, r := range runs {
+		utils[k] = r.Utilities
 	}
-	// Sorted, so that a seed always draws the same tasks (map order varies).
-	sort.Strings(tasks)
-	for k, t := range tasks {
-		taskIndex[t] = k
-	}
+	tasks, taskIndex := indexTasks(utils)
 	byID := map[string]int{}
 	for k, r := range runs {
 		byID[r.ID] = k
@@ -385,4 +375,24 @@ func TaskBootstrap(runs []RunUtilities, minShared int, o *stats.BootstrapOptions
 		}
 	}
 	return fits.result(opt.Level), nil
+}
+
+// indexTasks is every task with a utility in any of utils, sorted (so that
+// a seed always draws the same tasks: map order varies), and each task's
+// position in that list.
+func indexTasks(utils []map[string]float64) (tasks []string, index map[string]int) {
+	index = map[string]int{}
+	for _, u := range utils {
+		for t := range u {
+			if _, ok := index[t]; !ok {
+				index[t] = 0
+				tasks = append(tasks, t)
+			}
+		}
+	}
+	sort.Strings(tasks)
+	for k, t := range tasks {
+		index[t] = k
+	}
+	return tasks, index
 }

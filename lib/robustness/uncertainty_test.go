@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -239,7 +238,7 @@ func TestBootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, rows := UncertaintyTable(as.Terms, func(x float64, d int) string { return strconv.FormatFloat(x, 'f', d, 64) })
+	h, rows := UncertaintyTable(as.Terms)
 	if len(rows) != 3 || len(rows[0]) != len(h) || rows[1][0] != "language" || rows[1][6] != "OLS, dyadic-robust, run bootstrap, task bootstrap" ||
 		strings.Contains(rows[2][6], SERunBootstrap) {
 		t.Errorf("uncertainty table %v\n%v", h, rows)

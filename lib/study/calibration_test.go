@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/progress"
@@ -68,7 +67,7 @@ func TestCalibrateSmall(t *testing.T) {
 	if len(c.Beta) != 8 || c.Runs != 12 || c.Pairs != 66 || len(c.Terms) != len(c.Planted) {
 		t.Fatalf("%d replicates, %d runs, %d pairs, terms %v", len(c.Beta), c.Runs, c.Pairs, c.Terms)
 	}
-	if h, rows := c.Table(func(x float64, d int) string { return strconv.FormatFloat(x, 'f', d, 64) }); len(h) != 4+len(robustness.SEMethods) || len(rows) != len(c.Terms) || rows[0][0] != "intercept" {
+	if h, rows := c.Table(); len(h) != 4+len(robustness.SEMethods) || len(rows) != len(c.Terms) || rows[0][0] != "intercept" {
 		t.Errorf("calibration table %v %v", h, rows)
 	}
 	for _, k := range robustness.SEMethods {

@@ -106,13 +106,7 @@ func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, er
 			}
 		}
 		for ti, t := range tpls {
-			cfg := measure.RunConfig{
-				Study: s.Name, Part: p.Name, Model: s.PartModel(p), Template: t, Tasks: ids, Pairs: pairs,
-				Samples: p.Samples, Temperature: p.Temperature, MaxTokens: p.MaxTokens,
-				Seed:                  s.Seed*1_000_003 + int64(pi)*10_007 + int64(ti),
-				CompletionSeed:        s.Seed,
-				CompletionTemperature: p.CompletionTemperature, CompletionMaxTokens: p.CompletionMaxTokens,
-			}
+			cfg := s.runConfig(pi, ti, t, ids, pairs)
 			if p.ActiveLearning != nil {
 				// Each template's learner gets its own part name, so its
 				// batch runs are told apart.
@@ -129,6 +123,20 @@ func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, er
 
 // count is an upper bound on the pairs Make returns for n tasks, computed
 // without making them.
+// runConfig is the run of template t (the ti-th of part pi) over ids and
+// pairs; its seed depends on the study's seed, the part and the template
+// only, so a steered run and its unsteered twin share it.
+func (s *Study) runConfig(pi, ti int, t template.Template, ids []string, pairs [][2]string) measure.RunConfig {
+	p := s.Parts[pi]
+	return measure.RunConfig{
+		Study: s.Name, Part: p.Name, Model: s.PartModel(p), Template: t, Tasks: ids, Pairs: pairs,
+		Samples: p.Samples, Temperature: p.Temperature, MaxTokens: p.MaxTokens,
+		Seed:                  s.Seed*1_000_003 + int64(pi)*10_007 + int64(ti),
+		CompletionSeed:        s.Seed,
+		CompletionTemperature: p.CompletionTemperature, CompletionMaxTokens: p.CompletionMaxTokens,
+	}
+}
+
 func (ps PairSpec) count(n int) float64 {
 	all := float64(n) * float64(n-1) / 2
 	if ps.Dense || n < 2 {

@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/activations"
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/llama"
 	"github.com/prefscope/prefscope/lib/model/openai/fakeserver"
-	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -97,14 +97,8 @@ func TestExtractServedCompletionsWithLocalWeights(t *testing.T) {
 	ckpt := t.TempDir()
 	tinyLlama(t, ckpt)
 	registerServedAndLocal(t)
-	tasks, err := task.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sm, err := synth.New(synth.Options{Seed: 4, Tasks: tasks})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := synthtest.New(t, 4)
+	tasks, sm := fx.Tasks, fx.Model
 	srv := fakeserver.Start(fakeserver.Config{Model: sm})
 	defer srv.Close()
 	dir := t.TempDir()

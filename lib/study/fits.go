@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/plot"
 	"github.com/prefscope/prefscope/lib/robustness"
 	"github.com/prefscope/prefscope/lib/stats"
@@ -14,11 +15,7 @@ import (
 // template context (ContextUtilities with the truth of the model
 // that measured run); nil, and no error, for a model that is not simulated.
 func PlantedContext(dir string, run *measure.Run, ids []string) ([]float64, error) {
-	truths, err := LoadTruths(dir)
-	if err != nil {
-		return nil, err
-	}
-	t, err := truthOf(truths, run)
+	t, err := runTruth(dir, run)
 	if err != nil || t == nil {
 		return nil, err
 	}
@@ -74,11 +71,7 @@ func (f *FitVsPlanted) Figure() (*plot.Figure, error) {
 // PlantedFit fits one run and reads it against its planted context
 // utilities; nil, and no error, for a model that is not simulated.
 func PlantedFit(dir string, run *measure.Run) (*FitVsPlanted, error) {
-	truths, err := LoadTruths(dir)
-	if err != nil {
-		return nil, err
-	}
-	t, err := truthOf(truths, run)
+	t, err := runTruth(dir, run)
 	if err != nil || t == nil {
 		return nil, err
 	}
@@ -94,4 +87,14 @@ func PlantedFit(dir string, run *measure.Run) (*FitVsPlanted, error) {
 		f.Origins = append(f.Origins, t.Origin[id])
 	}
 	return f, nil
+}
+
+// runTruth is the planted truth of the model that measured run, read from
+// the study in dir; nil, and no error, for a model that is not simulated.
+func runTruth(dir string, run *measure.Run) (*synth.Truth, error) {
+	truths, err := LoadTruths(dir)
+	if err != nil {
+		return nil, err
+	}
+	return truthOf(truths, run)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 
+	"github.com/prefscope/prefscope/lib/num"
 	"github.com/prefscope/prefscope/lib/report"
 )
 
@@ -69,7 +70,7 @@ func GroupMean(df dataframe.DataFrame, col string, by ...string) (dataframe.Data
 }
 
 // Markdown renders df as a markdown table (report.Table): float columns
-// with digits decimals (report.F: NaN as "–"), the others as they are.
+// with digits decimals (num.F: NaN as "–"), the others as they are.
 func Markdown(df dataframe.DataFrame, digits int) string {
 	header := df.Names()
 	rows := make([][]string, df.Nrow())
@@ -80,7 +81,7 @@ func Markdown(df dataframe.DataFrame, digits int) string {
 		c := df.Col(name)
 		for i := range rows {
 			if c.Type() == series.Float {
-				rows[i][j] = report.F(c.Elem(i).Float(), digits)
+				rows[i][j] = num.F(c.Elem(i).Float(), digits)
 			} else {
 				rows[i][j] = c.Elem(i).String()
 			}

@@ -3,24 +3,19 @@ package study
 import (
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
-	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
 func TestContextUtilities(t *testing.T) {
-	tasks, _ := task.Default()
-	cat, _ := template.DefaultCatalog()
-	m, err := synth.New(synth.Options{Seed: 7, Tasks: tasks, Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth := m.Truth()
-	ids := []string{tasks[0].ID, tasks[1].ID, tasks[2].ID}
+	fx := synthtest.New(t, 7)
+	truth := fx.Truth()
+	ids := []string{fx.Tasks[0].ID, fx.Tasks[1].ID, fx.Tasks[2].ID}
 	// Two runs in contexts differing in language: the planted utilities
 	// must follow the respondent's context, not only its μ.
-	tpls := cat.Generate(template.PreRevealed, "")
+	tpls := fx.Catalog.Generate(template.PreRevealed, "")
 	var a, b *measure.Run
 	for _, tp := range tpls {
 		r := &measure.Run{File: measure.RunFile{ID: "r", Config: measure.RunConfig{Template: tp}}}

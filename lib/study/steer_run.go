@@ -77,13 +77,7 @@ func (s *Study) steerConfigs(pi int, tasks []task.Task, cat *template.Catalog) (
 	}
 	var out []steerRun
 	for ti, t := range tpls {
-		base := measure.RunConfig{
-			Study: s.Name, Part: p.Name, Model: s.PartModel(p), Template: t, Tasks: ids, Pairs: pairs,
-			Samples: p.Samples, Temperature: p.Temperature, MaxTokens: p.MaxTokens,
-			Seed:                  s.Seed*1_000_003 + int64(pi)*10_007 + int64(ti),
-			CompletionSeed:        s.Seed,
-			CompletionTemperature: p.CompletionTemperature, CompletionMaxTokens: p.CompletionMaxTokens,
-		}
+		base := s.runConfig(pi, ti, t, ids, pairs)
 		if base.Inputs, err = measure.InputHash(cat, byID, base); err != nil {
 			return nil, fmt.Errorf("study: study %s part %s: %w", s.Name, p.Name, err)
 		}

@@ -2,6 +2,8 @@ package transitivity
 
 import (
 	"strconv"
+
+	"github.com/prefscope/prefscope/lib/num"
 )
 
 // Result is what a report keeps of an Analysis: everything but the
@@ -28,10 +30,10 @@ func (a *Analysis) Result(label string, samples int) Result {
 
 // Table formats results for a report, one row each: triads, hard cycles,
 // the measured rate and the floors with their 95% intervals (in percent),
-// and the mean cycle probability, numbers written by format (report.F).
-func Table(results []Result, format func(x float64, digits int) string) (header []string, rows [][]string) {
+// and the mean cycle probability, numbers written by num.F.
+func Table(results []Result) (header []string, rows [][]string) {
 	header = []string{"data", "runs", "triads", "hard cycles", "rate (%)", "fitted floor (%)", "planted floor (%)", "mean cycle probability (sd)"}
-	pct := func(x float64) string { return format(100*x, 2) }
+	pct := func(x float64) string { return num.F(100*x, 2) }
 	iv := func(x, lo, hi float64) string { return pct(x) + " [" + pct(lo) + ", " + pct(hi) + "]" }
 	for _, r := range results {
 		m, f, p := r.Measured, r.Fitted, r.Planted
@@ -41,7 +43,7 @@ func Table(results []Result, format func(x float64, digits int) string) (header 
 		}
 		rows = append(rows, []string{r.Label, strconv.Itoa(r.Runs), strconv.Itoa(m.Triads), strconv.Itoa(m.HardCycles),
 			iv(m.HardCycleRate, m.RateCI.Low, m.RateCI.High), iv(f.HardCycleRate, f.RateCI.Low, f.RateCI.High), planted,
-			format(m.MeanCycleProbability, 3) + " (" + format(m.SDCycleProbability, 3) + ")"})
+			num.F(m.MeanCycleProbability, 3) + " (" + num.F(m.SDCycleProbability, 3) + ")"})
 	}
 	return header, rows
 }

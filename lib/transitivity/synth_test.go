@@ -1,12 +1,10 @@
 package transitivity
 
 import (
-	"context"
-	"strconv"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
-	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/task"
@@ -23,21 +21,10 @@ import (
 // the predicted interval. The fitted model (no position bias) must predict
 // a rate too, and one near the planted one.
 func TestPlantedFloorOnSyntheticRun(t *testing.T) {
-	all, err := task.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := template.DefaultCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sm, err := synth.New(synth.Options{Seed: 11, Tasks: all, Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl := cat.Generate(template.PreRevealed, "")[0]
+	fx := synthtest.New(t, 11)
+	tpl := fx.Catalog.Generate(template.PreRevealed, "")[0]
 	tpl.Fields.TaskOrder = template.OrderRandom
-	run := measureDense(t, sm, all, tpl, 30, 2, 5)
+	run := measureDense(t, fx, tpl, 30, 2, 5)
 	ids := run.File.Config.Tasks
 	tour, err := FromRun(run, nil)
 	if err != nil {
@@ -52,7 +39,7 @@ func TestPlantedFloorOnSyntheticRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	truth := sm.Truth()
+	truth := fx.Truth()
 	ctx := synth.ContextOf(tpl)
 	planted := Thurstonian{Mu: map[string]float64{}, Sigma: map[string]float64{}, PositionBias: truth.Params.PositionBias, Temperature: 1}
 	for _, id := range ids {
@@ -91,18 +78,13 @@ func TestPlantedFloorOnSyntheticRun(t *testing.T) {
 // TestAnalyze runs the whole analysis on two synthetic runs: it must agree
 // with the steps done by hand and report each run.
 func TestAnalyze(t *testing.T) {
-	all, _ := task.Default()
-	cat, _ := template.DefaultCatalog()
-	sm, err := synth.New(synth.Options{Seed: 3, Tasks: all, Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := synthtest.New(t, 3)
 	var runs []*measure.Run
-	for k, tpl := range cat.Generate(template.PreRevealed, "")[:2] {
+	for k, tpl := range fx.Catalog.Generate(template.PreRevealed, "")[:2] {
 		tpl.Fields.TaskOrder = template.OrderRandom
-		runs = append(runs, measureDense(t, sm, all, tpl, 20, 3, int64(k)))
+		runs = append(runs, measureDense(t, fx, tpl, 20, 3, int64(k)))
 	}
-	a, err := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Planted: plantedModels(sm.Truth(), runs), Bootstrap: stats.BootstrapOptions{Replicates: 200}})
+	a, err := Analyze(runs, &AnalysisOptions{Sample: SampleOptions{Exhaustive: true}, Planted: plantedModels(fx.Truth(), runs), Bootstrap: stats.BootstrapOptions{Replicates: 200}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,12 +95,12 @@ func TestAnalyze(t *testing.T) {
 	if hard != a.Measured.HardCycles {
 		t.Errorf("per-run hard cycles add to %d, overall %d", hard, a.Measured.HardCycles)
 	}
-	pred, _ := Predict(a.Tournaments, a.Triads, plantedModels(sm.Truth(), runs), &stats.BootstrapOptions{Replicates: 200})
+	pred, _ := Predict(a.Tournaments, a.Triads, plantedModels(fx.Truth(), runs), &stats.BootstrapOptions{Replicates: 200})
 	if pred != a.Planted {
 		t.Errorf("Analyze's planted prediction %+v, by hand %+v", a.Planted, pred)
 	}
 	res := a.Result("two runs", 3)
-	h, rows := Table([]Result{res}, func(x float64, d int) string { return strconv.FormatFloat(x, 'f', d, 64) })
+	h, rows := Table([]Result{res})
 	if len(rows) != 1 || len(rows[0]) != len(h) || rows[0][2] != "2280" || rows[0][6] == "" || len(res.CycleProbabilities) != 2280 {
 		t.Errorf("table %v %v", h, rows)
 	}
@@ -128,42 +110,25 @@ func TestAnalyze(t *testing.T) {
 	}
 }
 
-// measureDense measures n tasks of the default set (seeded sample), every
-// pair, samples times, through the engine.
-func measureDense(t *testing.T, sm *synth.Model, all []task.Task, tpl template.Template, n, samples int, seed int64) *measure.Run {
+// measureDense measures n tasks of the fixture's task set (seeded sample),
+// every pair, samples times, through the engine.
+func measureDense(t *testing.T, fx *synthtest.Fixture, tpl template.Template, n, samples int, seed int64) *measure.Run {
 	t.Helper()
-	tasks, err := task.Sample(all, task.SampleOptions{N: n, Seed: 2})
+	tasks, err := task.Sample(fx.Tasks, task.SampleOptions{N: n, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := template.DefaultCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]task.Task{}
 	var ids []string
 	for _, tk := range tasks {
-		byID[tk.ID] = tk
 		ids = append(ids, tk.ID)
 	}
 	var pairs [][2]string
-	for i := range ids {
-		for j := i + 1; j < len(ids); j++ {
-			pairs = append(pairs, [2]string{min(ids[i], ids[j]), max(ids[i], ids[j])})
-		}
+	for _, p := range synthtest.AllPairs(ids) {
+		pairs = append(pairs, [2]string{min(p[0], p[1]), max(p[0], p[1])})
 	}
-	cfg := measure.RunConfig{Study: "test", Part: "dense", Model: model.Spec{Kind: "synth", Seed: sm.Truth().Seed}, Template: tpl,
+	cfg := measure.RunConfig{Study: "test", Part: "dense", Model: fx.Spec(), Template: tpl,
 		Tasks: ids, Pairs: pairs, Samples: samples, Temperature: 1, Seed: seed}
-	eng := &measure.Engine{Model: sm, Catalog: cat, Tasks: byID, Concurrency: 2}
-	sum, err := eng.Run(context.Background(), t.TempDir(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := measure.ReadRun(sum.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return run
+	return synthtest.Measure(t, fx.Engine(2), t.TempDir(), cfg)
 }
 
 // plantedModels is the respondent's planted model of each run, as

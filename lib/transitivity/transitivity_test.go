@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/measure"
@@ -259,15 +260,22 @@ func TestPredictAgainstAnalytic(t *testing.T) {
 }
 
 func TestNewTournamentErrors(t *testing.T) {
-	bad := [][]measure.Record{
-		{{Key: "x", TaskA: "a", Outcome: template.OutcomeChoice, Winner: "a"}},
-		{{Key: "x", TaskA: "a", TaskB: "a", Outcome: template.OutcomeChoice, Winner: "a"}},
-		{{Key: "x", TaskA: "a", TaskB: "b", Outcome: template.OutcomeChoice, Winner: "c"}},
+	bad := []struct {
+		name string
+		rec  measure.Record
+		want string // in the error, which names the run and the record
+	}{
+		{"one task", measure.Record{Key: "x", TaskA: "a", Outcome: template.OutcomeChoice, Winner: "a"}, "not a pairwise choice"},
+		{"a task against itself", measure.Record{Key: "x", TaskA: "a", TaskB: "a", Outcome: template.OutcomeChoice, Winner: "a"}, "not a pairwise choice"},
+		{"winner outside the pair", measure.Record{Key: "x", TaskA: "a", TaskB: "b", Outcome: template.OutcomeChoice, Winner: "c"}, `winner "c"`},
 	}
-	for k, recs := range bad {
-		if _, err := NewTournament("r", recs, nil); err == nil {
-			t.Errorf("case %d: want an error", k)
-		}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := NewTournament("r", []measure.Record{c.rec}, nil)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), `run r record 0 (key "x")`) {
+				t.Errorf("error %v, want one containing %q and naming run r, record 0", err, c.want)
+			}
+		})
 	}
 	recs := append(choices("a", "b", 1, 3), choices("a", "c", 3, 3)...)
 	tour, err := NewTournament("r", recs, &TournamentOptions{MaxSamples: 2})

@@ -1,12 +1,10 @@
 package utility
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"go.yaml.in/yaml/v3"
@@ -37,11 +35,11 @@ func CheckRunFit(runDir string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("utility: %w", err)
 	}
-	csv, err := readOwned(csvPath)
+	csv, err := layout.ReadOwned(csvPath, maxFitFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("utility: %w", err)
 	}
-	fb, err := readOwned(fitPath)
+	fb, err := layout.ReadOwned(fitPath, maxFitFileBytes)
 	if errors.Is(err, os.ErrNotExist) && now.Records == 0 {
 		// Utilities of no stored records (written by hand, or by a
 		// simulation): there is nothing they could be stale against.
@@ -67,23 +65,6 @@ func CheckRunFit(runDir string) ([]byte, error) {
 		return nil, fmt.Errorf("utility: run %s was fitted on %s but measurements.jsonl now holds %s (fitted while measure was still writing?): %w; refit it (prefscope fit) after measure has finished", runDir, *ff.FittedOn, now, ErrStaleFit)
 	}
 	return csv, nil
-}
-
-// readOwned reads a file the study owns, not through a link, bounded.
-func readOwned(path string) ([]byte, error) {
-	f, err := layout.OpenNoFollow(path, os.O_RDONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxFitFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(b) > maxFitFileBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxFitFileBytes)
-	}
-	return bytes.Clone(b), nil
 }
 
 func sha256Hex(b []byte) string {

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/prefscope/prefscope/lib/model/llama"
 )
 
 // The GPU extraction benchmark runs end to end on the CPU go backend with a
@@ -16,17 +14,7 @@ import (
 func TestExtractEndToEndOnCPU(t *testing.T) {
 	t.Setenv("GOMLX_BACKEND", "go")
 	dir := t.TempDir()
-	ckpt := filepath.Join(dir, "ckpt")
-	cfg := map[string]any{
-		"architectures": []string{"LlamaForCausalLM"}, "model_type": "llama",
-		"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
-		"num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5,
-		"rope_theta": 500000.0, "vocab_size": 512, "tie_word_embeddings": false,
-		"bos_token_id": 1, "eos_token_id": []int{2, 3}, "max_position_embeddings": 4096, "torch_dtype": "float32",
-	}
-	if err := llama.WriteRandomCheckpoint(ckpt, cfg, 1); err != nil {
-		t.Fatal(err)
-	}
+	ckpt := tinyCheckpoint(t)
 	convsPath := filepath.Join(dir, "convs.jsonl")
 	var out bytes.Buffer
 	if err := run([]string{"convs", "-n", "24", "-scale", "20", "-out", convsPath}, &out); err != nil {

@@ -1,12 +1,13 @@
 // Command gpucheck runs the GPU checks of scripts/gpu-check.sh for
 // lib/model/llama: a matmul on the configured backend, a comparison of a
 // checkpoint's logits and hidden states with Hugging Face reference outputs,
-// and a prefill/decode throughput benchmark. The backend comes from
+// a prefill/decode throughput benchmark, and the cost of steering. The backend comes from
 // GOMLX_BACKEND ("go", or "xla:/abs/path/plugin.so").
 //
 //	gpucheck matmul
 //	gpucheck compare -dir CKPT -ref ref.safetensors [-tol 1e-4]
 //	gpucheck bench -dir CKPT [-batch 8] [-prompt 512] [-new 64]
+//	gpucheck steer -dir CKPT [-batch 8] [-prompt 512] [-new 64] [-layer 16] [-multipliers -0.1,...] [-max-slowdown 0.1]
 //	gpucheck convs [-n 10000] [-seed 1] [-scale 1] -out convs.jsonl
 //	gpucheck extract -dir CKPT -convs convs.jsonl [-layers 16] [-max-batch-tokens N] [-shard 1024]
 //	gpucheck probe -study data/studies/scale [-layer 16]   (CPU: the probe sweep at scale)
@@ -41,7 +42,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: gpucheck matmul|compare|bench|convs|extract|probe [flags]")
+		return fmt.Errorf("usage: gpucheck matmul|compare|bench|steer|convs|extract|probe [flags]")
 	}
 	switch args[0] {
 	case "matmul":
@@ -50,6 +51,8 @@ func run(args []string, out io.Writer) error {
 		return compare(args[1:], out)
 	case "bench":
 		return bench(args[1:], out)
+	case "steer":
+		return steerTime(args[1:], out)
 	case "convs":
 		return convs(args[1:], out)
 	case "extract":
@@ -273,16 +276,7 @@ func bench(args []string, out io.Writer) error {
 	}
 	defer m.Close()
 	load := time.Since(t0)
-	rng := rand.New(rand.NewPCG(5, 6))
-	vocab := m.Config().VocabSize
-	lo := min(1000, vocab/2) // skip the special-token range of real vocabularies
-	prompts := make([][]int, *b)
-	for i := range prompts {
-		prompts[i] = make([]int, *p)
-		for j := range prompts[i] {
-			prompts[i][j] = lo + rng.IntN(vocab-lo)
-		}
-	}
+	prompts := randomPrompts(m, *b, *p, 5)
 	ctx := context.Background()
 	t1 := time.Now()
 	if _, err := m.Generate(ctx, prompts, nil, llama.GenerateOptions{MaxNewTokens: *n, NoStop: true}); err != nil {
@@ -307,6 +301,22 @@ func bench(args []string, out io.Writer) error {
 	js, _ := json.Marshal(res)
 	fmt.Fprintln(out, "BENCH", string(js))
 	return nil
+}
+
+// randomPrompts is b prompts of p tokens drawn with seed from the
+// vocabulary above its special-token range.
+func randomPrompts(m *llama.Model, b, p int, seed uint64) [][]int {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	vocab := m.Config().VocabSize
+	lo := min(1000, vocab/2) // skip the special-token range of real vocabularies
+	prompts := make([][]int, b)
+	for i := range prompts {
+		prompts[i] = make([]int, p)
+		for j := range prompts[i] {
+			prompts[i][j] = lo + rng.IntN(vocab-lo)
+		}
+	}
+	return prompts
 }
 
 func median(x []float64) float64 {

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +10,7 @@ import (
 
 	"github.com/prefscope/prefscope/lib/activations"
 	"github.com/prefscope/prefscope/lib/measure"
-	"github.com/prefscope/prefscope/lib/safetensors"
+	"github.com/prefscope/prefscope/lib/model/llama"
 )
 
 // tokenizerDir holds the real Llama-3.1 tokenizer files, fetched by
@@ -23,49 +21,16 @@ var tokenizerDir = filepath.Join("..", "..", "..", ".cache", "npm", "node_module
 // Llama-3.1 vocabulary and tokenizer files into dir.
 func writeTinyLlama(t *testing.T, dir string) {
 	t.Helper()
-	const vocab, hidden, inter, layers, heads, kv = 128256, 16, 32, 2, 2, 1
 	cfg := map[string]any{
 		"architectures": []string{"LlamaForCausalLM"}, "model_type": "llama",
-		"hidden_size": hidden, "intermediate_size": inter, "num_hidden_layers": layers,
-		"num_attention_heads": heads, "num_key_value_heads": kv, "rms_norm_eps": 1e-5,
-		"rope_theta": 500000.0, "vocab_size": vocab, "tie_word_embeddings": true,
+		"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 2,
+		"num_attention_heads": 2, "num_key_value_heads": 1, "rms_norm_eps": 1e-5,
+		"rope_theta": 500000.0, "vocab_size": 128256, "tie_word_embeddings": true,
 		"bos_token_id": 128000, "eos_token_id": []int{128001, 128008, 128009},
 		"max_position_embeddings": 4096, "torch_dtype": "float32",
 		"rope_scaling": map[string]any{"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 1024},
 	}
-	b, _ := json.Marshal(cfg)
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(1, 2))
-	tensor := func(name string, shape ...int) safetensors.Tensor {
-		n := 1
-		for _, s := range shape {
-			n *= s
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(r.NormFloat64() * 0.1)
-		}
-		if strings.HasSuffix(name, "norm.weight") {
-			for i := range v {
-				v[i] = 1
-			}
-		}
-		return safetensors.F32Tensor(name, shape, v)
-	}
-	ts := []safetensors.Tensor{tensor("model.embed_tokens.weight", vocab, hidden), tensor("model.norm.weight", hidden)}
-	hd := hidden / heads
-	for l := 0; l < layers; l++ {
-		p := "model.layers." + string(rune('0'+l)) + "."
-		ts = append(ts,
-			tensor(p+"self_attn.q_proj.weight", heads*hd, hidden), tensor(p+"self_attn.k_proj.weight", kv*hd, hidden),
-			tensor(p+"self_attn.v_proj.weight", kv*hd, hidden), tensor(p+"self_attn.o_proj.weight", hidden, heads*hd),
-			tensor(p+"mlp.gate_proj.weight", inter, hidden), tensor(p+"mlp.up_proj.weight", inter, hidden),
-			tensor(p+"mlp.down_proj.weight", hidden, inter),
-			tensor(p+"input_layernorm.weight", hidden), tensor(p+"post_attention_layernorm.weight", hidden))
-	}
-	if err := safetensors.WriteFile(filepath.Join(dir, "model.safetensors"), ts, nil); err != nil {
+	if err := llama.WriteRandomCheckpoint(dir, cfg, 1); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"tokenizer.json", "tokenizer_config.json"} {

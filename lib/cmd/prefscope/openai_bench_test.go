@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/openai"
 	"github.com/prefscope/prefscope/lib/model/openai/fakeserver"
 	"github.com/prefscope/prefscope/lib/study"
-	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -28,25 +28,14 @@ import (
 //	go test ./lib/cmd/prefscope -run '^$' -bench ServedThroughput -benchtime 1x
 func BenchmarkServedThroughput(b *testing.B) {
 	const latency = 100 * time.Millisecond
-	tasks, err := task.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cat, err := template.DefaultCatalog()
-	if err != nil {
-		b.Fatal(err)
-	}
-	byID := map[string]task.Task{}
+	fx := synthtest.New(b, 99)
 	var ids []string
-	for _, t := range tasks {
-		byID[t.ID] = t
-	}
-	for _, t := range tasks[:64] {
+	for _, t := range fx.Tasks[:64] {
 		ids = append(ids, t.ID)
 	}
 	pairs := study.PairSpec{Dense: true}.Make(ids) // 2,016 pairs
-	tp := cat.Generate(template.PreRevealed, "")[7]
-	m, _ := respondent(b)
+	tp := fx.Catalog.Generate(template.PreRevealed, "")[7]
+	m := fx.Model
 	for _, conc := range []int{64, 256} {
 		for _, limit := range []string{"adaptive", "fixed"} {
 			b.Run(fmt.Sprintf("concurrency=%d/limit=%s", conc, limit), func(b *testing.B) {
@@ -62,7 +51,7 @@ func BenchmarkServedThroughput(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer c.Close()
-				eng := &measure.Engine{Model: c, Catalog: cat, Tasks: byID, Concurrency: conc}
+				eng := &measure.Engine{Model: c, Catalog: fx.Catalog, Tasks: fx.ByID, Concurrency: conc}
 				// About 3 s of calls at the ideal rate per iteration.
 				samples := max(1, 30*conc/len(pairs))
 				run := func(seed int64, n int) measure.RunConfig {

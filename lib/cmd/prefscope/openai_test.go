@@ -17,12 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/openai/fakeserver"
-	"github.com/prefscope/prefscope/lib/model/synth"
-	"github.com/prefscope/prefscope/lib/task"
-	"github.com/prefscope/prefscope/lib/template"
 )
 
 // The served-model tests run a study against the fake chat-completions
@@ -133,23 +131,12 @@ func errorKeys(t *testing.T, dir string) map[string][]map[string]any {
 
 // respondent is the synth model the reference study uses (seed 99).
 func respondent(t testing.TB) (model.Model, map[string]bool) {
-	tasks, err := task.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := template.DefaultCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := synth.New(synth.Options{Seed: 99, Tasks: tasks, Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := synthtest.New(t, 99)
 	prompts := map[string]bool{}
-	for _, tk := range tasks {
+	for _, tk := range fx.Tasks {
 		prompts[tk.Prompt] = true
 	}
-	return m, prompts
+	return fx.Model, prompts
 }
 
 // faults plants 10% transient faults of every kind, and a permanent 400
