@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/prefscope/prefscope/lib/activations"
+	"github.com/prefscope/prefscope/lib/layout"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/task"
@@ -70,7 +70,7 @@ func Extract(ctx context.Context, dir string, opts Options) (string, error) {
 	defer env.Close()
 	s, tasks := env.Study, env.Tasks
 	if s.Extract == nil {
-		return "", fmt.Errorf("study: %s: no extract key", filepath.Join(dir, "study.yaml"))
+		return "", fmt.Errorf("study: %s: no extract key", layout.Study(dir))
 	}
 	ex := *s.Extract
 	am, closeModel, err := env.activationModel(ex)
