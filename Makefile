@@ -3,7 +3,8 @@
 #   make highlights   run every notebook headless, assemble reports/<date>/highlights.md and .html
 #   make test         go vet, gofmt, go test, the notebook runner's self-check, every notebook
 #   make bench        benchmarks of lib/...
-#   make gpu-check    scripts/gpu-check.sh (real model on a GPU)
+#   make gpu-check    scripts/gpu-check.sh (real model on a GPU: HF equality, steering cost)
+#   make gpu-extract  batched extraction of 10,000 conversations against transformers (GPU)
 #   make setup        install what the above need (idempotent; the others run it first)
 #
 # Variables: PREFSCOPE_DATE=YYYY-MM-DD (report date, default today),
@@ -39,6 +40,7 @@ help:
 	@echo "  make test         go vet, gofmt check, go test, notebook runner self-check, all notebooks"
 	@echo "  make bench        go test -bench over lib/..."
 	@echo "  make gpu-check    check a real model on the GPU (scripts/gpu-check.sh)"
+	@echo "  make gpu-extract  time batched extraction against transformers on the GPU (scripts/gpu-check.sh extract)"
 	@echo "  make setup        install Jupyter, GoNB, goimports, gopls and the gonb kernel (idempotent)"
 	@echo "Set PREFSCOPE_DATE=YYYY-MM-DD for the report date (default: today)."
 
