@@ -79,7 +79,7 @@ func TestSpecValidate(t *testing.T) {
 		{Spec{}, "key kind is missing"},
 		{Spec{Kind: "gpt"}, `key kind: "gpt" is not a model kind`},
 		{Spec{Kind: KindSynth, Serving: served}, "key base_url does not apply"},
-		{Spec{Kind: KindSynth, Name: "x", Path: "/m"}, "keys path, name does not apply"},
+		{Spec{Kind: KindSynth, Name: "x", Path: "/m"}, "; key path does not apply"},
 		{Spec{Kind: KindLlama}, "key path is missing"},
 		{Spec{Kind: KindLlama, Path: "/m", Serving: Serving{MaxRetries: 2}}, "key max_retries does not apply"},
 		{Spec{Kind: KindOpenAI, Name: "m"}, "needs key name and key base_url"},

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,16 @@ func tinyLlama(t *testing.T, dir string) {
 }
 
 func registerServedAndLocal(t *testing.T) {
+	// Restore the registry afterwards: later tests (TestOpenModelErrors,
+	// ExampleOpenModel) expect only the built-in kinds.
+	factoriesMu.Lock()
+	saved := maps.Clone(factories)
+	factoriesMu.Unlock()
+	t.Cleanup(func() {
+		factoriesMu.Lock()
+		factories = saved
+		factoriesMu.Unlock()
+	})
 	RegisterModel("llama", func(spec model.Spec, _ ModelEnv) (model.Model, error) {
 		return llama.Open(spec.Path, &llama.Options{Backend: "go"})
 	})

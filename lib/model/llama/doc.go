@@ -82,13 +82,11 @@
 //
 // # Backends and GoMLX version
 //
-// GoMLX v0.28.0 (the version go.mod pins; v0.28.2, with compute v0.1.2 and
-// go-xla v0.4.1, builds this module cleanly and passes this package's tests
-// on the go backend, checked in a scratch copy on 2026-12-06, GPU untried;
-// its backends live in
-// github.com/gomlx/compute and github.com/gomlx/go-xla v0.3.0). From GoMLX
+// GoMLX v0.28.2 (the version go.mod pins since 2026-12-06, with
+// github.com/gomlx/compute v0.1.2 and github.com/gomlx/go-xla v0.4.1, where
+// its backends live; v0.28.0 before, with no change needed here). From GoMLX
 // this package uses only core/graph (ops, Einsum, Exec) and core/tensors:
-// v0.28.0's ml/layers/attention (RoPE without llama3 scaling, a KV cache tied
+// its ml/layers/attention (RoPE without llama3 scaling, a KV cache tied
 // to its model/context variables) and ml/zoo/transformer do not match
 // transformers' Llama exactly, so the blocks are written here from the
 // equations. The backend comes from Options.Backend or GOMLX_BACKEND: "go"
@@ -97,9 +95,12 @@
 // site-packages/jax_plugins/xla_cuda13/xla_cuda_plugin.so (see
 // scripts/gpu-check.sh). A relative xla plugin name is refused, because
 // go-xla would otherwise download ("auto-install") one. The xla backend
-// needs cgo; build with -tags noxla to leave it out. The go backend lacks
-// DynamicUpdateSlice in v0.28.0, so there the KV cache is written with a
-// select over slots; xla updates in place. GOEXPERIMENT=simd enables the go
+// needs cgo; build with -tags noxla to leave it out. The go backend still
+// lacks DynamicUpdateSlice in compute v0.1.2, so there the KV cache is
+// written with a select over slots; xla updates in place. Attention is an
+// Einsum and a softmax here, not graph.BackendFusedScaledDotProductAttention,
+// so xla:cuda's cuDNN flash attention (new in v0.28) is not used yet: it
+// would need a GPU run against transformers before it replaces attend. GOEXPERIMENT=simd enables the go
 // backend's AVX2/AVX-512 matmul kernels (files tagged goexperiment.simd); it
 // is optional, builds with Go 1.26, passes the tests, and on this project's
 // 2-core AMD EPYC build machine roughly doubled go-backend prefill
