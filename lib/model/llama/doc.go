@@ -42,13 +42,18 @@
 // positions in one call, each position one vector: besides the kinds above,
 // "end_of_turn" (the <|eot_id|> closing the assistant turn), "user_end" (the
 // last token of the user turn) and "prompt_last" (the prompt's last token,
-// the end of the generation prompt). Sequences are sorted by length and
-// padded to one of a fixed set of lengths (BucketLength: geometric steps of
-// about √2 from 16, so 15 buckets cover 16-2,048 tokens and waste about 15%
-// of a batch on pads on average), and each bucket is cut into batches of a
-// power-of-two height filling MaxBatchTokens (PlanBatches): a bucket
-// compiles at most 1 + log2(rows) graphs, so 10,000 conversations of
-// 80-1,900 tokens compile 16 (TestShapesBounded). Capture batches are
+// the end of the generation prompt). Each conversation is cut after the
+// last token a position reads (causal attention: the vectors do not
+// change). Sequences are sorted by length and padded to one of a fixed set
+// of lengths (BucketLength: geometric steps of about √2 from 16, so 15
+// buckets cover 16-2,048 tokens and waste about 20% of a realistic mix on
+// pads), and each bucket is cut into batches of a power-of-two height
+// filling MaxBatchTokens, a partial batch's spare rows taking the next
+// shorter sequences (PlanBatches): a bucket compiles at most 1 + log2(rows)
+// graphs, so 10,000 conversations of 80-1,900 tokens compile 12
+// (TestShapesBounded). On the go backend, which builds a graph in
+// milliseconds, lengths round up to multiples of 8 instead
+// (FineBucketLength: about 3% pads). Capture batches are
 // RIGHT-padded: every real token keeps the slot and position id (0..n−1)
 // it has alone, and the causal mask alone keeps pads out of real tokens'
 // attention; TestCapturePaddingInvariance checks that a conversation's
