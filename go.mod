@@ -6,9 +6,9 @@ require (
 	github.com/dlclark/regexp2 v1.11.5
 	github.com/go-gota/gota v0.12.0
 	github.com/gofrs/flock v0.13.0
-	github.com/gomlx/compute v0.0.0-20260716164435-04857206aff7
-	github.com/gomlx/go-xla v0.3.0
-	github.com/gomlx/gomlx v0.28.0
+	github.com/gomlx/compute v0.1.2
+	github.com/gomlx/go-xla v0.4.1
+	github.com/gomlx/gomlx v0.28.2
 	github.com/janpfeifer/gonb v0.11.3
 	github.com/nikolalohinski/gonja/v2 v2.3.5
 	github.com/parquet-go/parquet-go v0.32.0

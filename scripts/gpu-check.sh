@@ -26,7 +26,7 @@
 # batches up to the same token budget). It prints tokens/s, MFU and the
 # ratio. Budget: under 10 minutes on one H100 (weights ~1.5 min, each side
 # ~2.5 min at ~35k tokens/s over 16 of 32 layers, plus prefscope's XLA
-# compilation of 16 batch shapes); set N lower on a slower device.
+# compilation of 12 batch shapes); set N lower on a slower device.
 set -u
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = build ]; then

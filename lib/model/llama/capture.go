@@ -59,9 +59,11 @@ func (m *Model) ConversationLength(msgs []model.Message) (int, error) {
 }
 
 // Capture reads every conversation at every position in length-bucketed,
-// right-padded batches (PlanBatches): the positions are selected inside the
+// right-padded batches (PlanBatches; FineBucketLength's buckets on the go
+// backend, where graphs cost nothing to build): the positions are selected inside the
 // graph (a gather for single tokens, a masked mean for assistant_mean), so
-// only the selected vectors leave the device. Each position must select
+// only the selected vectors leave the device. Each conversation is cut after
+// the last token a position reads; Progress counts the tokens run. Each position must select
 // one vector (PosIndices with one index).
 func (m *Model) Capture(ctx context.Context, req model.CaptureRequest) (out [][][][]float32, err error) {
 	defer recoverError(&err, "capture")
@@ -96,9 +98,17 @@ func (m *Model) Capture(ctx context.Context, req model.CaptureRequest) (out [][]
 			}
 			sels[i] = append(sels[i], s)
 		}
+		// Attention is causal, so the tokens after the last one a position
+		// reads change none of the selected vectors: they are cut before
+		// planning (prompt_last or user_end alone skip the whole reply).
+		seqs[i] = seqs[i][:needed(sels[i])]
 		lengths[i] = len(seqs[i])
 	}
-	plan, err := PlanBatches(lengths, req.MaxBatchTokens)
+	bucket := BucketLength
+	if m.goBackend {
+		bucket = FineBucketLength
+	}
+	plan, err := planBatches(lengths, req.MaxBatchTokens, bucket)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +136,20 @@ func (m *Model) Capture(ctx context.Context, req model.CaptureRequest) (out [][]
 		}
 	}
 	return out, nil
+}
+
+// needed is the number of leading tokens the selections read: one past the
+// last selected token or span end.
+func needed(sels []selection) int {
+	n := 0
+	for _, s := range sels {
+		if s.mean {
+			n = max(n, s.end)
+		} else {
+			n = max(n, s.at+1)
+		}
+	}
+	return n
 }
 
 // selectOne resolves one position of a conversation to a token or a span.

@@ -42,13 +42,18 @@
 // positions in one call, each position one vector: besides the kinds above,
 // "end_of_turn" (the <|eot_id|> closing the assistant turn), "user_end" (the
 // last token of the user turn) and "prompt_last" (the prompt's last token,
-// the end of the generation prompt). Sequences are sorted by length and
-// padded to one of a fixed set of lengths (BucketLength: geometric steps of
-// about √2 from 16, so 15 buckets cover 16-2,048 tokens and waste about 15%
-// of a batch on pads on average), and each bucket is cut into batches of a
-// power-of-two height filling MaxBatchTokens (PlanBatches): a bucket
-// compiles at most 1 + log2(rows) graphs, so 10,000 conversations of
-// 80-1,900 tokens compile 16 (TestShapesBounded). Capture batches are
+// the end of the generation prompt). Each conversation is cut after the
+// last token a position reads (causal attention: the vectors do not
+// change). Sequences are sorted by length and padded to one of a fixed set
+// of lengths (BucketLength: geometric steps of about √2 from 16, so 15
+// buckets cover 16-2,048 tokens and waste about 20% of a realistic mix on
+// pads), and each bucket is cut into batches of a power-of-two height
+// filling MaxBatchTokens, a partial batch's spare rows taking the next
+// shorter sequences (PlanBatches): a bucket compiles at most 1 + log2(rows)
+// graphs, so 10,000 conversations of 80-1,900 tokens compile 12
+// (TestShapesBounded). On the go backend, which builds a graph in
+// milliseconds, lengths round up to multiples of 8 instead
+// (FineBucketLength: about 3% pads). Capture batches are
 // RIGHT-padded: every real token keeps the slot and position id (0..n−1)
 // it has alone, and the causal mask alone keeps pads out of real tokens'
 // attention; TestCapturePaddingInvariance checks that a conversation's
@@ -82,13 +87,11 @@
 //
 // # Backends and GoMLX version
 //
-// GoMLX v0.28.0 (the version go.mod pins; v0.28.2, with compute v0.1.2 and
-// go-xla v0.4.1, builds this module cleanly and passes this package's tests
-// on the go backend, checked in a scratch copy on 2026-12-06, GPU untried;
-// its backends live in
-// github.com/gomlx/compute and github.com/gomlx/go-xla v0.3.0). From GoMLX
+// GoMLX v0.28.2 (the version go.mod pins since 2026-12-06, with
+// github.com/gomlx/compute v0.1.2 and github.com/gomlx/go-xla v0.4.1, where
+// its backends live; v0.28.0 before, with no change needed here). From GoMLX
 // this package uses only core/graph (ops, Einsum, Exec) and core/tensors:
-// v0.28.0's ml/layers/attention (RoPE without llama3 scaling, a KV cache tied
+// its ml/layers/attention (RoPE without llama3 scaling, a KV cache tied
 // to its model/context variables) and ml/zoo/transformer do not match
 // transformers' Llama exactly, so the blocks are written here from the
 // equations. The backend comes from Options.Backend or GOMLX_BACKEND: "go"
@@ -97,9 +100,12 @@
 // site-packages/jax_plugins/xla_cuda13/xla_cuda_plugin.so (see
 // scripts/gpu-check.sh). A relative xla plugin name is refused, because
 // go-xla would otherwise download ("auto-install") one. The xla backend
-// needs cgo; build with -tags noxla to leave it out. The go backend lacks
-// DynamicUpdateSlice in v0.28.0, so there the KV cache is written with a
-// select over slots; xla updates in place. GOEXPERIMENT=simd enables the go
+// needs cgo; build with -tags noxla to leave it out. The go backend still
+// lacks DynamicUpdateSlice in compute v0.1.2, so there the KV cache is
+// written with a select over slots; xla updates in place. Attention is an
+// Einsum and a softmax here, not graph.BackendFusedScaledDotProductAttention,
+// so xla:cuda's cuDNN flash attention (new in v0.28) is not used yet: it
+// would need a GPU run against transformers before it replaces attend. GOEXPERIMENT=simd enables the go
 // backend's AVX2/AVX-512 matmul kernels (files tagged goexperiment.simd); it
 // is optional, builds with Go 1.26, passes the tests, and on this project's
 // 2-core AMD EPYC build machine roughly doubled go-backend prefill

@@ -135,7 +135,8 @@ func (m *Model) selfAttention(w layerNodes, x, cos, sin, bias *Node, cacheK, cac
 // writeCache writes the new keys or values kv [B, KVH, T, D] into cache
 // [B, KVH, S, D] at slots writeAt..writeAt+T-1. XLA updates in place
 // (DynamicUpdateSlice on a donated buffer); the go backend lacks that op in
-// GoMLX v0.28.0, so there a select over slot indices does the same (T = 1).
+// GoMLX v0.28.2 (compute v0.1.2), so there a select over slot indices does
+// the same (T = 1).
 func (m *Model) writeCache(cache, kv, writeAt *Node) *Node {
 	if !m.goBackend {
 		zero := ScalarZero(kv.Graph(), dtypes.Int32)
