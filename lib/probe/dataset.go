@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/prefscope/prefscope/lib/activations"
+	"github.com/prefscope/prefscope/lib/stats"
 )
 
 // Dataset is a probe's input: one row of activations per task, the target
@@ -173,7 +174,7 @@ func prepareX(ds *Dataset, opt *Options) *design {
 	n, d := ds.Rows(), ds.D
 	x := slices.Clone(ds.X)
 	if opt.DemeanByOrigin {
-		demeanGroups(x, d, ds.Origins)
+		stats.DemeanByGroup(x, d, ds.Origins)
 	}
 	dz := &design{x: x, xMean: columnSums(x, d), xScale: make([]float64, d)}
 	for j := range dz.xMean {
@@ -215,35 +216,13 @@ func prepareX(ds *Dataset, opt *Options) *design {
 func prepareY(y []float64, origins []string, opt *Options) ([]float64, float64) {
 	y = slices.Clone(y)
 	if opt.DemeanTargetByOrigin {
-		demeanGroups(y, 1, origins)
+		stats.DemeanByGroup(y, 1, origins)
 	}
 	m := mean(y)
 	for i := range y {
 		y[i] -= m
 	}
 	return y, m
-}
-
-// demeanGroups subtracts from each row of x (width columns) the mean of the
-// rows sharing its group label.
-func demeanGroups(x []float64, width int, groups []string) {
-	sums := map[string][]float64{}
-	counts := map[string]int{}
-	for i, g := range groups {
-		if sums[g] == nil {
-			sums[g] = make([]float64, width)
-		}
-		for j, v := range x[i*width : (i+1)*width] {
-			sums[g][j] += v
-		}
-		counts[g]++
-	}
-	for i, g := range groups {
-		row := x[i*width : (i+1)*width]
-		for j := range row {
-			row[j] -= sums[g][j] / float64(counts[g])
-		}
-	}
 }
 
 // FromSet joins one layer of an activation store to a target, taking each

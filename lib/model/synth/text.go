@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/task"
 )
 
@@ -55,7 +56,7 @@ func (t *Truth) plantText(tasks []task.Task) (dim int, score map[string]float64)
 	for i, tk := range tasks {
 		origins[i] = tk.Origin
 	}
-	demeanRows(f, dim, origins)
+	stats.DemeanByGroup(f, dim, origins)
 	raw := make([]float64, len(tasks))
 	for i, tk := range tasks {
 		raw[i] = t.rng("text", tk.ID).NormFloat64()
@@ -90,26 +91,6 @@ func (t *Truth) plantText(tasks []task.Task) (dim int, score map[string]float64)
 // default prompts' words recovers about nine tenths of the planted share.
 const textPower = 4
 
-// demeanRows subtracts from each row of x (width columns) its group's mean
-// row.
-func demeanRows(x []float64, width int, groups []string) {
-	sums, counts := map[string][]float64{}, map[string]float64{}
-	for i, g := range groups {
-		if sums[g] == nil {
-			sums[g] = make([]float64, width)
-		}
-		for j, v := range x[i*width : (i+1)*width] {
-			sums[g][j] += v
-		}
-		counts[g]++
-	}
-	for i, g := range groups {
-		for j := range x[i*width : (i+1)*width] {
-			x[i*width+j] -= sums[g][j] / counts[g]
-		}
-	}
-}
-
 // withinOriginShare is the R² of mu on component after both are demeaned
 // by origin.
 func withinOriginShare(mu, component map[string]float64, origin map[string]string) float64 {
@@ -120,7 +101,7 @@ func withinOriginShare(mu, component map[string]float64, origin map[string]strin
 		for i, id := range ids {
 			out[i], groups[i] = v[id], origin[id]
 		}
-		demeanRows(out, 1, groups)
+		stats.DemeanByGroup(out, 1, groups)
 		return out
 	}
 	a, b := demean(mu), demean(component)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/prefscope/prefscope/lib/stats"
 	"github.com/prefscope/prefscope/lib/task"
 	"gonum.org/v1/gonum/mat"
 )
@@ -36,7 +37,7 @@ func TestTextComponent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	demeanRows(f, tx.Dim, origins)
+	stats.DemeanByGroup(f, tx.Dim, origins)
 	fm := mat.NewDense(len(tasks), tx.Dim, f)
 	var k, k2, k4 mat.Dense
 	k.Mul(fm, fm.T())
