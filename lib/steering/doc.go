@@ -25,7 +25,11 @@
 // construction) over the multipliers within a fit range,
 // b = Σ_m m·Δ(m) / Σ_m m², with the same pair-clustered error. Rating
 // shifts are the same with tasks as clusters and one stratum. Random
-// directions get the same estimates one by one and pooled.
+// directions get the same estimates one by one; pooled, the shift is their
+// mean and its interval a t interval from their spread (k−1 degrees of
+// freedom for k directions), because each random direction has a small
+// effect of its own and the question is about directions of that size in
+// general, not about these k.
 //
 // With a synthetic study every answer also carries its planted
 // probability (lib/model/synth), and every estimate is computed a second

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/prefscope/prefscope/lib/stats"
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Point is the shift at one multiplier: of P(A) for choices, of the mean
@@ -16,7 +18,8 @@ import (
 type Point struct {
 	Multiplier float64
 	Shift      float64
-	// CI is the pair- (or task-) clustered 95% interval.
+	// CI is the pair- (or task-) clustered 95% interval; for the pooled
+	// random curve, the t interval across the random directions.
 	CI stats.Interval
 	// Planted is the same estimate from the planted probabilities of the
 	// same answers; NaN without a truth.
@@ -213,11 +216,43 @@ func Shifts(answers []Answer) ([]Curve, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.Points = append(c.Points, Point{Multiplier: m, Shift: est, CI: stats.Normal(est, se, 0.95), Planted: planted, Answers: t.answers, Clusters: g})
+			ci := stats.Normal(est, se, 0.95)
+			if d == PooledRandom {
+				est, ci, planted = acrossDirections(out, m, est, ci, planted)
+			}
+			c.Points = append(c.Points, Point{Multiplier: m, Shift: est, CI: ci, Planted: planted, Answers: t.answers, Clusters: g})
 		}
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// acrossDirections is the pooled random-direction point at multiplier m as
+// the mean of the single random directions' shifts, with a t interval from
+// their spread (k−1 degrees of freedom). Each random direction has a small
+// effect of its own (its cosine with the planted direction is not exactly
+// 0), so the question "do random directions of this size move choices?" is
+// about the population of directions: the spread across them, which holds
+// the pair-level noise too, is the honest uncertainty. Below two random
+// directions the pair-clustered estimate (est, ci, planted) is kept.
+func acrossDirections(curves []Curve, m, est float64, ci stats.Interval, planted float64) (float64, stats.Interval, float64) {
+	var shifts, planteds []float64
+	for _, c := range curves {
+		if !c.Random || c.Direction == PooledRandom {
+			continue
+		}
+		if p, ok := c.At(m); ok {
+			shifts, planteds = append(shifts, p.Shift), append(planteds, p.Planted)
+		}
+	}
+	k := len(shifts)
+	if k < 2 {
+		return est, ci, planted
+	}
+	mean, sd := stat.MeanStdDev(shifts, nil)
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(k - 1)}.Quantile(0.975)
+	half := t * sd / math.Sqrt(float64(k))
+	return mean, stats.Interval{Low: mean - half, High: mean + half}, stat.Mean(planteds, nil)
 }
 
 // plantedZero is 0 when the answers carry planted values, else NaN.
