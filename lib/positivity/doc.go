@@ -32,8 +32,8 @@
 // them from a study's stored runs; any caller may build the slice itself
 // (say, from another tool's JSON) and put it through the same Table and
 // figures. Table groups ratings by any of the Dims. On a synthetic study
-// FromRuns attaches each answer's planted option probabilities (from
-// synth.Truth), and every Cell then carries the planted shares, the
+// FromRuns attaches each answer's planted option probabilities (through
+// PlantedRatings, which lib/study implements for the simulator), and every Cell then carries the planted shares, the
 // expected shares of exactly the answers it holds.
 //
 // notebooks/positivity.ipynb is the notebook that uses this package.

@@ -2,11 +2,9 @@ package positivity
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
-	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -57,27 +55,26 @@ func (r Rating) check() error {
 	return nil
 }
 
-// ModelLabel names the model of a run: the synth respondent's own name
-// (synth.ModelName, "synth:<seed>"), a served model's name, or a local
+// ModelLabel names the model of a run (model.Spec.Label): the synth
+// respondent's own name ("synth:<seed>"), a served model's name, or a local
 // checkpoint's directory name.
-func ModelLabel(spec model.Spec) string {
-	switch {
-	case spec.Kind == "synth":
-		return synth.ModelName(spec.Seed)
-	case spec.Name != "":
-		return spec.Name
-	case spec.Path != "":
-		return filepath.Base(filepath.Clean(spec.Path))
-	}
-	return spec.Kind
+func ModelLabel(spec model.Spec) string { return spec.Label() }
+
+// PlantedRatings gives the planted rating probabilities of one simulated model:
+// the probabilities of each of options options, best first, with which it
+// rates a task shown through tpl at temperature. ok is false when the model
+// planted nothing for that call (the rating then has no Planted). lib/study
+// implements it for the simulator's truth, so this package stays below it.
+type PlantedRatings interface {
+	RatingProbs(taskID string, tpl template.Template, options int, temperature float64) (probs []float64, ok bool)
 }
 
 // RunOptions control FromRuns. The zero value reads ratings without planted
 // probabilities.
 type RunOptions struct {
-	// Truths maps a model label (ModelLabel) to its planted truth; answers of
-	// those models get Planted.
-	Truths map[string]*synth.Truth
+	// Planted maps a model label (ModelLabel) to its planted rating
+	// probabilities; answers of those models get Planted.
+	Planted map[string]PlantedRatings
 }
 
 // FromRuns reads the rating answers of stored runs: every record of every
@@ -101,8 +98,7 @@ func FromRuns(runs []*measure.Run, tasks []task.Task, o *RunOptions) ([]Rating, 
 			continue
 		}
 		label := ModelLabel(cfg.Model)
-		truth := o.Truths[label]
-		ctx := synth.ContextOf(tpl)
+		planted := o.Planted[label]
 		for _, rec := range run.Records {
 			bad := func(msg string, args ...any) error {
 				return fmt.Errorf("positivity: run %s record %s: %s", run.File.ID, rec.Key, fmt.Sprintf(msg, args...))
@@ -121,8 +117,10 @@ func FromRuns(runs []*measure.Run, tasks []task.Task, o *RunOptions) ([]Rating, 
 				}
 				r.Option = *rec.Option
 			}
-			if truth != nil && r.Options >= 2 {
-				r.Planted = truth.RatingProbsAt(rec.TaskA, ctx, synth.Framing(tpl), tpl.Scale, r.Options, rec.Temperature)
+			if planted != nil && r.Options >= 2 {
+				if probs, ok := planted.RatingProbs(rec.TaskA, tpl, r.Options, rec.Temperature); ok {
+					r.Planted = probs
+				}
 			}
 			if err := r.check(); err != nil {
 				return nil, bad("%v", err)
@@ -131,21 +129,4 @@ func FromRuns(runs []*measure.Run, tasks []task.Task, o *RunOptions) ([]Rating, 
 		}
 	}
 	return out, nil
-}
-
-// PlantedTruths rebuilds the planted truth of every synth model the runs
-// name, keyed by ModelLabel, from its seed and the study's tasks (the truth
-// is a pure function of both; default parameters, as the study uses).
-func PlantedTruths(runs []*measure.Run, tasks []task.Task) map[string]*synth.Truth {
-	out := map[string]*synth.Truth{}
-	for _, run := range runs {
-		spec := run.File.Config.Model
-		if spec.Kind != "synth" {
-			continue
-		}
-		if label := ModelLabel(spec); out[label] == nil {
-			out[label] = synth.NewTruth(tasks, spec.Seed, synth.Params{})
-		}
-	}
-	return out
 }

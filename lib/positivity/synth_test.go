@@ -1,4 +1,4 @@
-package positivity
+package positivity_test
 
 import (
 	"testing"
@@ -6,6 +6,8 @@ import (
 	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model/synth"
+	"github.com/prefscope/prefscope/lib/positivity"
+	"github.com/prefscope/prefscope/lib/study"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -28,7 +30,8 @@ func TestSyntheticStudyRecoversPlanted(t *testing.T) {
 	dir := t.TempDir()
 	framings := []string{"did_enjoy", "be_honest", "honest_dislike_ok", "experience", "future", "reflect"}
 	scales := []string{"yes_somewhat_no", "yes_no", "enjoyed_disliked"}
-	for _, seed := range []int64{2026, 7} {
+	seeds := []int64{2026, 7}
+	for _, seed := range seeds {
 		fx := synthtest.NewWith(t, seed, tasks)
 		eng, ids := fx.Engine(2), fx.IDs(1)
 		for _, f := range framings {
@@ -44,14 +47,18 @@ func TestSyntheticStudyRecoversPlanted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ratings, err := FromRuns(runs, tasks, &RunOptions{Truths: PlantedTruths(runs, tasks)})
+	planted, err := study.PlantedTruths(runs, tasks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ratings, err := positivity.FromRuns(runs, tasks, &positivity.RunOptions{Planted: planted})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := 2 * len(framings) * len(scales) * len(tasks) * 5; len(ratings) != want {
 		t.Fatalf("%d ratings, want %d", len(ratings), want)
 	}
-	cells, err := Table(ratings, ByModel, ByFraming, ByOptionSet, ByOrigin)
+	cells, err := positivity.Table(ratings, positivity.ByModel, positivity.ByFraming, positivity.ByOptionSet, positivity.ByOrigin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +75,7 @@ func TestSyntheticStudyRecoversPlanted(t *testing.T) {
 	if rate := float64(valid) / float64(n); rate < 0.95 {
 		t.Errorf("parse rate %.3f, want at least 0.95 (planted misbehaviour is 3%%)", rate)
 	}
-	in, total := Coverage(cells)
+	in, total := positivity.Coverage(cells)
 	t.Logf("%d cells; planted share inside the measured 95%% interval in %d of %d (%.1f%%)", len(cells), in, total, 100*float64(in)/float64(total))
 	if float64(in) < 0.9*float64(total) {
 		t.Errorf("planted shares covered in %d of %d, want at least 90%%", in, total)
@@ -77,18 +84,18 @@ func TestSyntheticStudyRecoversPlanted(t *testing.T) {
 	// Negative control: against a truth without the planted origin shifts
 	// the same measurements must fail the bar, so the bar can detect a
 	// respondent whose positivity does not depend on origin as planted.
-	wrong := map[string]*synth.Truth{}
-	for label, tr := range PlantedTruths(runs, tasks) {
-		p := tr.Params
+	wrong := map[string]positivity.PlantedRatings{}
+	for _, seed := range seeds {
+		p := synth.NewTruth(tasks, seed, synth.Params{}).Params
 		p.OriginPositivity = map[string]float64{}
-		wrong[label] = synth.NewTruth(tasks, tr.Seed, p)
+		wrong[synth.ModelName(seed)] = study.PlantedRatings(synth.NewTruth(tasks, seed, p))
 	}
-	ratings, err = FromRuns(runs, tasks, &RunOptions{Truths: wrong})
+	ratings, err = positivity.FromRuns(runs, tasks, &positivity.RunOptions{Planted: wrong})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cells, _ = Table(ratings, ByModel, ByFraming, ByOptionSet, ByOrigin)
-	win, wtotal := Coverage(cells)
+	cells, _ = positivity.Table(ratings, positivity.ByModel, positivity.ByFraming, positivity.ByOptionSet, positivity.ByOrigin)
+	win, wtotal := positivity.Coverage(cells)
 	t.Logf("without origin shifts: %d of %d (%.1f%%)", win, wtotal, 100*float64(win)/float64(wtotal))
 	if float64(win) >= 0.9*float64(wtotal) {
 		t.Errorf("a truth without origin shifts still covered in %d of %d: the bar cannot tell", win, wtotal)

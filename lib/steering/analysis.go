@@ -3,8 +3,6 @@ package steering
 import (
 	"fmt"
 	"math"
-
-	"github.com/prefscope/prefscope/lib/model/synth"
 )
 
 // Analysis is what the notebook shows of one steering part.
@@ -18,11 +16,11 @@ type Analysis struct {
 	Spread    []Spread
 }
 
-// Analyze reads a steering part's runs (truth, when not nil, fills the
+// Analyze reads a steering part's runs (planted, when not nil, fills the
 // planted values) and estimates every shift, the probe direction's slope
 // over |multiplier| <= maxAbs, the random spread and the coherence.
-func Analyze(runs []Run, truth *synth.Truth, maxAbs float64) (*Analysis, error) {
-	answers, err := FromRuns(runs, truth)
+func Analyze(runs []Run, planted Planted, maxAbs float64) (*Analysis, error) {
+	answers, err := FromRuns(runs, planted)
 	if err != nil {
 		return nil, err
 	}

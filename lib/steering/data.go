@@ -6,7 +6,6 @@ import (
 
 	"github.com/prefscope/prefscope/lib/measure"
 	"github.com/prefscope/prefscope/lib/model"
-	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/template"
 )
 
@@ -49,10 +48,33 @@ type Answer struct {
 	Planted float64
 }
 
-// FromRuns reads every answer of the runs. truth, when not nil, is the
-// planted truth of the simulated respondent that answered, and fills
-// Planted (the runs must then all be synth runs of that truth).
-func FromRuns(runs []Run, truth *synth.Truth) ([]Answer, error) {
+// Planted gives the planted behaviour of the simulated respondent of a
+// steering part. lib/study implements it for the simulator's truth, so this
+// package stays below it.
+type Planted interface {
+	// Shift is the planted utility shift of a task steered along vector
+	// at layer with multiplier m (0 for a nil vector).
+	Shift(vector []float32, layer int, m float64) float64
+	// ChoiceProb is the planted probability that the first-shown task is
+	// chosen over the second, under tpl at temperature, with the utility
+	// shifts of the first and the second shown task.
+	ChoiceProb(first, second string, tpl template.Template, temperature, shiftFirst, shiftSecond float64) float64
+	// RatingProbs are the planted probabilities of each of options
+	// options, best first, of a task rated under tpl at temperature with
+	// utility shift shift.
+	RatingProbs(taskID string, tpl template.Template, options int, temperature, shift float64) []float64
+	// Cosine is the cosine between vector and the planted direction at
+	// layer; Gain the planted slope of the shift in that cosine; and
+	// CoherenceLimit the multiplier up to which answers stay coherent.
+	Cosine(vector []float32, layer int) float64
+	Gain() float64
+	CoherenceLimit() float64
+}
+
+// FromRuns reads every answer of the runs. planted, when not nil, is the
+// planted behaviour of the simulated respondent that answered, and fills
+// Planted (the runs must then all be synth runs of that respondent).
+func FromRuns(runs []Run, planted Planted) ([]Answer, error) {
 	var out []Answer
 	for _, r := range runs {
 		if r.Run == nil {
@@ -60,9 +82,9 @@ func FromRuns(runs []Run, truth *synth.Truth) ([]Answer, error) {
 		}
 		cfg := r.Run.File.Config
 		tpl := cfg.Template
-		var cos float64
-		if truth != nil && r.Vector != nil {
-			cos = truth.SteerCosine(r.Vector, r.Layer)
+		var shift float64
+		if planted != nil {
+			shift = planted.Shift(r.Vector, r.Layer, r.Multiplier)
 		}
 		for _, rec := range r.Run.Records {
 			a := Answer{Direction: r.Direction, Random: r.Random, Multiplier: r.Multiplier, Outcome: rec.Outcome, Value: math.NaN(), Planted: math.NaN()}
@@ -81,25 +103,24 @@ func FromRuns(runs []Run, truth *synth.Truth) ([]Answer, error) {
 						a.Value = 1
 					}
 				}
-				if truth != nil {
-					sh := truth.SteerShift(cos, r.Multiplier)
-					shSecond := sh
+				if planted != nil {
+					shSecond := shift
 					if r.Mode == model.SteerDifferential {
-						shSecond = -sh
+						shSecond = -shift
 					}
-					a.Planted = truth.SteeredChoiceProb(rec.Shown[0], rec.Shown[1], synth.ContextOf(tpl), cfg.Temperature, sh, shSecond)
+					a.Planted = planted.ChoiceProb(rec.Shown[0], rec.Shown[1], tpl, cfg.Temperature, shift, shSecond)
 				}
 			default:
 				a.Cluster = rec.TaskA
 				if rec.Outcome == template.OutcomeRating && rec.Score != nil {
 					a.Value = *rec.Score
 				}
-				if truth != nil {
+				if planted != nil {
 					k := len(rec.Options)
 					if k < 2 {
 						return nil, fmt.Errorf("steering: run %s: record %s has %d rating options", r.Run.File.ID, rec.Key, k)
 					}
-					probs := truth.SteeredRatingProbs(rec.TaskA, synth.ContextOf(tpl), synth.Framing(tpl), tpl.Scale, k, cfg.Temperature, truth.SteerShift(cos, r.Multiplier))
+					probs := planted.RatingProbs(rec.TaskA, tpl, k, cfg.Temperature, shift)
 					a.Planted = 0
 					for j, p := range probs {
 						a.Planted += p * (1 - float64(j)/float64(k-1))

@@ -32,7 +32,8 @@
 // general, not about these k.
 //
 // With a synthetic study every answer also carries its planted
-// probability (lib/model/synth), and every estimate is computed a second
+// probability (through Planted, which lib/study implements for
+// lib/model/synth), and every estimate is computed a second
 // time from the planted probabilities of exactly the answers it used: the
 // planted value a correct pipeline must cover.
 //

@@ -123,7 +123,7 @@ func TestSteerDefaultStudy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		answers, err := steering.FromRuns(sr, truth)
+		answers, err := steering.FromRuns(sr, PlantedSteering(truth))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -85,7 +85,7 @@ func (m *Model) Name() string { return ModelName(m.truth.Seed) }
 
 // ModelName is the name of the respondent planted from seed, "synth:<seed>":
 // what runs, completion caches and truth files are keyed by.
-func ModelName(seed int64) string { return "synth:" + strconv.FormatInt(seed, 10) }
+func ModelName(seed int64) string { return model.Spec{Kind: model.KindSynth, Seed: seed}.Label() }
 
 // NumLayers implements model.ActivationModel.
 func (m *Model) NumLayers() int { return m.truth.Params.Layers }
