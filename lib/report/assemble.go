@@ -34,7 +34,13 @@ type part struct {
 // the sections in Order then alphabetically; a section of Order without a
 // file is listed as "not run". A section file without a "## " heading gets
 // one from its name.
-func Assemble(date string) (string, error) {
+func Assemble(date string) (string, error) { return AssembleFor(date, "") }
+
+// AssembleFor is Assemble with source, a line naming the study and the
+// models the numbers come from (study.Describe), put under the title so a
+// shared report is never mistaken for another study's or model's. Its
+// text is markdown, escaped like every section's.
+func AssembleFor(date, source string) (string, error) {
 	dir, err := repo.ReportDir(date)
 	if err != nil {
 		return "", fmt.Errorf("report: %w", err)
@@ -85,6 +91,9 @@ func Assemble(date string) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s, %s\n\n", Title, date)
 	fmt.Fprintf(&b, "Report date: %s. Sections run: %d of %d.\n\n", date, countRun(parts), len(parts))
+	if source = strings.TrimSpace(source); source != "" {
+		b.WriteString(source + "\n\n")
+	}
 	b.WriteString("## Contents\n\n")
 	anchors := anchorSet{}
 	anchors.add("contents")

@@ -337,3 +337,31 @@ func TestSplitRow(t *testing.T) {
 		t.Fatalf("splitRow = %q", got)
 	}
 }
+
+// The provenance line stands under the title, before the contents, and an
+// empty one adds nothing.
+func TestAssembleForSource(t *testing.T) {
+	setupRoot(t)
+	src := "Study `default`; models: `synth:2026` (simulated)."
+	path, err := AssembleFor("2026-03-09", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(data)
+	i, j := strings.Index(md, src), strings.Index(md, "## Contents")
+	if i < 0 || j < 0 || i > j {
+		t.Fatalf("source line at %d, contents at %d in:\n%s", i, j, md)
+	}
+	path, err = AssembleFor("2026-03-09", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(path)
+	if !strings.Contains(string(data), "Sections run: 0 of 4.\n\n## Contents") {
+		t.Fatalf("blank source changed the report:\n%s", data)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/prefscope/prefscope/lib/repo"
 	"github.com/prefscope/prefscope/lib/report"
+	"github.com/prefscope/prefscope/lib/study"
 )
 
 // cmdReport assembles reports/<date>/highlights.md from the section files
@@ -26,7 +27,15 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	md, err := report.Assemble(d)
+	dir, err := repo.StudyDir()
+	if err != nil {
+		return err
+	}
+	source, err := study.Describe(dir)
+	if err != nil {
+		return fmt.Errorf("report: the study the notebooks read (PREFSCOPE_STUDY): %w", err)
+	}
+	md, err := report.AssembleFor(d, source)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,14 @@ import (
 func TestReportWritesMarkdownAndHTML(t *testing.T) {
 	root := t.TempDir()
 	t.Setenv(repo.EnvRoot, root)
+	studyDir := filepath.Join(root, "data", "studies", "default")
+	if err := os.MkdirAll(studyDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	y := "name: default\nmodel: {kind: synth, seed: 7}\ntasks: {default: true}\nparts:\n  - {name: p, kind: pre_stated, tasks: {n: 4, seed: 1}, templates: {sample: 1, seed: 1}, samples: 1}\n"
+	if err := os.WriteFile(filepath.Join(studyDir, "study.yaml"), []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := report.WriteSection("2026-03-09", "robustness", "## Robust\n\nUtility $\\mu_i$ per task.\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -30,5 +38,9 @@ func TestReportWritesMarkdownAndHTML(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(dir, "highlights.html"))
 	if err != nil || !strings.Contains(string(page), "<math") || !strings.Contains(string(page), ">Robust</h2>") {
 		t.Fatalf("highlights.html (%v) lacks the section or its formula", err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "highlights.md"))
+	if err != nil || !strings.Contains(string(md), "`synth:7` (simulated)") || !strings.Contains(string(md), "not from a language model") {
+		t.Fatalf("highlights.md (%v) does not say its numbers are simulated:\n%s", err, md)
 	}
 }

@@ -1,0 +1,39 @@
+package study
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/prefscope/prefscope/lib/model"
+)
+
+// Describe is the line a report puts at its top so that its numbers are
+// never taken for another study's or another model's: the study's name,
+// directory and every model its parts measure, with a simulated respondent
+// named as simulated.
+func Describe(dir string) (string, error) {
+	s, err := Load(dir)
+	if err != nil {
+		return "", err
+	}
+	var labels []string
+	simulated, real := 0, 0
+	for _, m := range s.Models() {
+		switch m.Kind {
+		case model.KindSynth:
+			simulated++
+			labels = append(labels, "`"+ModelLabel(m)+"` (simulated)")
+		default:
+			real++
+			labels = append(labels, fmt.Sprintf("`%s` (%s)", ModelLabel(m), m.Kind))
+		}
+	}
+	line := fmt.Sprintf("Study `%s` (`%s`); models: %s.", s.Name, dir, strings.Join(labels, ", "))
+	switch {
+	case real == 0:
+		line += " **Every number here comes from prefscope's simulated respondent, with planted ground truth, not from a language model.**"
+	case simulated > 0:
+		line += " Models marked simulated are prefscope's simulated respondent, not language models."
+	}
+	return line, nil
+}
