@@ -2,7 +2,10 @@ package study
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
+
+	"github.com/prefscope/prefscope/lib/repo"
 
 	"github.com/prefscope/prefscope/lib/model"
 )
@@ -28,7 +31,7 @@ func Describe(dir string) (string, error) {
 			labels = append(labels, fmt.Sprintf("`%s` (%s)", ModelLabel(m), m.Kind))
 		}
 	}
-	line := fmt.Sprintf("Study `%s` (`%s`); models: %s.", s.Name, dir, strings.Join(labels, ", "))
+	line := fmt.Sprintf("Study `%s` (`%s`); models: %s.", s.Name, shownDir(dir), strings.Join(labels, ", "))
 	switch {
 	case real == 0:
 		line += " **Every number here comes from prefscope's simulated respondent, with planted ground truth, not from a language model.**"
@@ -36,4 +39,21 @@ func Describe(dir string) (string, error) {
 		line += " Models marked simulated are prefscope's simulated respondent, not language models."
 	}
 	return line, nil
+}
+
+// shownDir is dir relative to the repository when it lies inside it, so
+// that a committed report does not carry one machine's absolute path.
+func shownDir(dir string) string {
+	root, err := repo.Root()
+	if err != nil {
+		return dir
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(rel)
+	}
+	return dir
 }
