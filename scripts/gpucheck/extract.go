@@ -19,67 +19,6 @@ import (
 	"github.com/prefscope/prefscope/lib/model/llama"
 )
 
-// byteTok is a byte-level tokenizer for random checkpoints without
-// tokenizer files: byte b is id 256+b, the Llama 3 specials have ids 1..5.
-// The conversations file carries its ids, so transformers reads exactly the
-// tokens prefscope reads.
-type byteTok struct{}
-
-var specials = []string{"", "<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>", "<|start_header_id|>", "<|end_header_id|>"}
-
-func (byteTok) Encode(s string) []int {
-	var out []int
-	for len(s) > 0 {
-		matched := false
-		for id, sp := range specials {
-			if sp != "" && strings.HasPrefix(s, sp) {
-				out, s, matched = append(out, id), s[len(sp):], true
-				break
-			}
-		}
-		if !matched {
-			out, s = append(out, 256+int(s[0])), s[1:]
-		}
-	}
-	return out
-}
-
-func (byteTok) Decode(ids []int) string {
-	var b strings.Builder
-	for _, id := range ids {
-		if id >= 256 && id < 512 {
-			b.WriteByte(byte(id - 256))
-		} else if id > 0 && id < len(specials) {
-			b.WriteString(specials[id])
-		}
-	}
-	return b.String()
-}
-
-func (byteTok) TokenID(s string) (int, bool) {
-	for i, sp := range specials {
-		if i > 0 && sp == s {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-// llama3Template renders the Llama 3 chat layout.
-type llama3Template struct{}
-
-func (llama3Template) Render(msgs []model.Message, _ []model.Tool, gen bool) (string, error) {
-	var b strings.Builder
-	b.WriteString("<|begin_of_text|>")
-	for _, m := range msgs {
-		b.WriteString("<|start_header_id|>" + m.Role + "<|end_header_id|>\n\n" + m.Content + "<|eot_id|>")
-	}
-	if gen {
-		b.WriteString("<|start_header_id|>assistant<|end_header_id|>\n\n")
-	}
-	return b.String(), nil
-}
-
 // conv is one line of the conversations file: the text prefscope reads and
 // the token ids and positions transformers reads.
 type conv struct {
@@ -117,7 +56,7 @@ func convs(args []string, out io.Writer) error {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	tok, tmpl := byteTok{}, llama3Template{}
+	tok, tmpl := llama.ByteTokenizer{}, llama.Llama3Layout{}
 	tokens := 0
 	for i := 0; i < *n; i++ {
 		c := conv{User: text((20 + rng.IntN(381)) / *scale), Assistant: text((50 + rng.IntN(1451)) / *scale)}
@@ -200,7 +139,7 @@ func extract(args []string, out io.Writer) error {
 		return err
 	}
 	t0 := time.Now()
-	m, err := llama.Open(*dir, &llama.Options{Tokenizer: byteTok{}, Template: llama3Template{}})
+	m, err := llama.Open(*dir, &llama.Options{Tokenizer: llama.ByteTokenizer{}, Template: llama.Llama3Layout{}})
 	if err != nil {
 		return err
 	}

@@ -10,67 +10,10 @@ import (
 	"github.com/prefscope/prefscope/lib/model"
 )
 
-// fakeTok is a byte tokenizer for the tiny model: byte b is id 256+b, and
-// five special tokens have ids 1..5. It stands in for lib/tokenizer so the
-// chat and activation plumbing is tested without the Llama tokenizer files.
-type fakeTok struct{}
-
-var fakeSpecials = []string{"", "<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>", "<|start_header_id|>", "<|end_header_id|>"}
-
-func (fakeTok) Encode(s string) []int {
-	var out []int
-	for len(s) > 0 {
-		matched := false
-		for id, sp := range fakeSpecials {
-			if sp != "" && strings.HasPrefix(s, sp) {
-				out, s, matched = append(out, id), s[len(sp):], true
-				break
-			}
-		}
-		if !matched {
-			out, s = append(out, 256+int(s[0])), s[1:]
-		}
-	}
-	return out
-}
-
-func (fakeTok) Decode(ids []int) string {
-	var b strings.Builder
-	for _, id := range ids {
-		switch {
-		case id >= 256:
-			b.WriteByte(byte(id - 256))
-		case id < len(fakeSpecials):
-			b.WriteString(fakeSpecials[id])
-		}
-	}
-	return b.String()
-}
-
-func (fakeTok) TokenID(s string) (int, bool) {
-	i := slices.Index(fakeSpecials, s)
-	return i, i > 0
-}
-
-// fakeTemplate renders the Llama 3 chat layout.
-type fakeTemplate struct{}
-
-func (fakeTemplate) Render(msgs []model.Message, tools []model.Tool, gen bool) (string, error) {
-	var b strings.Builder
-	b.WriteString("<|begin_of_text|>")
-	for _, m := range msgs {
-		b.WriteString("<|start_header_id|>" + m.Role + "<|end_header_id|>\n\n" + m.Content + "<|eot_id|>")
-	}
-	if gen {
-		b.WriteString("<|start_header_id|>assistant<|end_header_id|>\n\n")
-	}
-	return b.String(), nil
-}
-
 func openTinyChat(t *testing.T) tinyModel {
 	t.Helper()
 	tm := openTiny(t, "float32")
-	tm.m.tok, tm.m.tmpl = fakeTok{}, fakeTemplate{}
+	tm.m.tok, tm.m.tmpl = ByteTokenizer{}, Llama3Layout{}
 	tm.m.stopIDs[3] = true
 	return tm
 }
@@ -82,8 +25,8 @@ func TestChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, _ := fakeTemplate{}.Render(req.Messages, nil, true)
-	if want := len(fakeTok{}.Encode(text)); a.PromptTokens != want {
+	text, _ := Llama3Layout{}.Render(req.Messages, nil, true)
+	if want := len(ByteTokenizer{}.Encode(text)); a.PromptTokens != want {
 		t.Errorf("PromptTokens = %d, want %d", a.PromptTokens, want)
 	}
 	if a.CompletionTokens > 5 || (a.FinishReason != model.FinishLength && a.FinishReason != model.FinishStop) {
@@ -145,10 +88,10 @@ func TestParseToolCalls(t *testing.T) {
 func TestActivations(t *testing.T) {
 	tm := openTinyChat(t)
 	msgs := []model.Message{{Role: "user", Content: "Rate this task."}, {Role: "assistant", Content: "good"}}
-	text, _ := fakeTemplate{}.Render(msgs, nil, false)
-	ids := fakeTok{}.Encode(text)
-	prefixText, _ := fakeTemplate{}.Render(msgs[:1], nil, true)
-	start := len(fakeTok{}.Encode(prefixText))
+	text, _ := Llama3Layout{}.Render(msgs, nil, false)
+	ids := ByteTokenizer{}.Encode(text)
+	prefixText, _ := Llama3Layout{}.Render(msgs[:1], nil, true)
+	start := len(ByteTokenizer{}.Encode(prefixText))
 	layers := []int{2, 0}
 	full, err := tm.m.Forward([][]int{ids}, layers, false)
 	if err != nil {

@@ -108,7 +108,7 @@ func BenchmarkExtract(b *testing.B) {
 	ctx := context.Background()
 	open := func() *Model {
 		m := openBench(b, benchModels()["h256v1024"])
-		m.tok, m.tmpl = fakeTok{}, fakeTemplate{}
+		m.tok, m.tmpl = ByteTokenizer{}, Llama3Layout{}
 		return m
 	}
 	lengths := make([]int, len(convs))

@@ -219,12 +219,12 @@ func TestSteerChatModesAndSpans(t *testing.T) {
 		}
 		return p
 	}
-	text := fakeTok{}.Decode(ids)
+	text := ByteTokenizer{}.Decode(ids)
 	plus, minus := strings.Index(text, "sing a song"), strings.Index(text, "write a poem")
 	diff := plan(st(model.SteerDifferential, 0.5))
 	for j, c := range diff.Prefill[0] {
 		// The fake tokenizer decodes exactly, token by token.
-		at := len(fakeTok{}.Decode(ids[:j]))
+		at := len(ByteTokenizer{}.Decode(ids[:j]))
 		want := float32(0)
 		switch {
 		case at >= plus && at < plus+len("sing a song"):
@@ -233,7 +233,7 @@ func TestSteerChatModesAndSpans(t *testing.T) {
 			want = -1
 		}
 		if c != want || diff.Decode[0] != 0 {
-			t.Fatalf("differential coefficient at token %d (%q): %v, want %v", j, fakeTok{}.Decode(ids[j:j+1]), c, want)
+			t.Fatalf("differential coefficient at token %d (%q): %v, want %v", j, ByteTokenizer{}.Decode(ids[j:j+1]), c, want)
 		}
 	}
 	for mode, want := range map[model.SteerMode][3]float32{ // first prompt token, last, decode
