@@ -187,6 +187,10 @@ func (p *pool) release(sl slot, o Outcome, started time.Time, latency time.Durat
 		if ep.state == halfOpen {
 			ep.cooldown = min(2*ep.cooldown, p.lim.maxCool)
 			ep.state, ep.openUntil = open, now.Add(ep.cooldown)
+			// A late success (sent before the breaker opened) may have
+			// stopped the give-up clock while the breaker stayed open:
+			// a failed probe restarts it.
+			p.downLocked(now)
 		} else if ep.state == closed && ep.failures >= p.lim.breakerFailures {
 			ep.state, ep.openUntil = open, now.Add(ep.cooldown)
 			p.downLocked(now)

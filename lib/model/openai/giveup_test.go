@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -82,5 +83,35 @@ func TestRecoveryStopsTheGiveUpClock(t *testing.T) {
 func TestNegativeGiveUpIsRefused(t *testing.T) {
 	if _, err := New(Config{BaseURLs: []string{"http://a/v1"}, Model: "m", GiveUpAfter: -time.Second}); err == nil || !strings.Contains(err.Error(), "give-up time") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// A reply to an attempt sent before the breaker opened arrives after it
+// opened: it stops the give-up clock, but the breaker stays open. The next
+// failed probe must start the clock again, or a dead server is never given
+// up on (the hang TestServedDeadServerGivesUp caught once).
+func TestLateSuccessDoesNotStopGivingUp(t *testing.T) {
+	p := newPool([]string{"http://a"}, limits{min: 1, max: 256, initial: 8, tolerance: 1.5, breakerFailures: 1, cooldown: time.Millisecond, maxCool: time.Millisecond, giveUp: 20 * time.Millisecond})
+	ctx := context.Background()
+	early, err := p.acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing, err := p.acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.release(failing, Broken, time.Now(), time.Millisecond) // the breaker opens, the clock starts
+	p.release(early, Success, time.Now(), time.Millisecond)  // a late success stops it
+	deadline := time.Now().Add(5 * time.Second)
+	for p.unavailable() == nil && time.Now().Before(deadline) {
+		probe, err := p.acquire(ctx) // half-open: one probe at a time
+		if err != nil {
+			break
+		}
+		p.release(probe, Broken, time.Now(), time.Millisecond)
+	}
+	if err := p.unavailable(); !errors.Is(err, model.ErrUnavailable) {
+		t.Fatalf("after a late success and failing probes: %v, want the client to give up", err)
 	}
 }
