@@ -1,6 +1,7 @@
 package robustness
 
 import (
+	"math"
 	"strings"
 
 	"github.com/prefscope/prefscope/lib/num"
@@ -86,20 +87,35 @@ func UncertaintyTable(terms []TermUncertainty) (header []string, rows [][]string
 }
 
 // Table formats the calibration per term, numbers written by num.F:
-// planted and mean estimated β, their spread across replicates, and the
-// ratio sd / mean SE of each kind.
+// planted β (noiseless, then at the runs' measured reliability) and mean
+// estimated β, their spread across replicates, the ratio sd / mean SE of
+// each kind, and the task-bootstrap interval's coverage of the
+// measured-scale planted β.
 func (c *Calibration) Table() (header []string, rows [][]string) {
 	f3 := func(x float64) string { return num.F(x, 3) }
-	header = []string{"term", "planted β", "mean β", "sd across replicates"}
+	header = []string{"term", "planted β", "planted β, measured", "mean β", "sd across replicates"}
 	for _, k := range SEMethods {
 		header = append(header, "ratio, "+k)
 	}
+	header = append(header, "task bootstrap coverage")
+	pct := func(x float64) string {
+		if math.IsNaN(x) {
+			return "–"
+		}
+		return num.F(100*x, 0) + "%"
+	}
+	at := func(x []float64, j int) float64 { // NaN where a calibration saved before coverage has none
+		if j < len(x) {
+			return x[j]
+		}
+		return math.NaN()
+	}
 	for j, term := range c.Terms {
-		row := []string{term, f3(c.Planted[j]), f3(c.MeanBeta[j]), f3(c.SD[j])}
+		row := []string{term, f3(c.Planted[j]), f3(at(c.PlantedMeasured, j)), f3(c.MeanBeta[j]), f3(c.SD[j])}
 		for _, k := range SEMethods {
 			row = append(row, num.F(c.Ratio[k][j], 2))
 		}
-		rows = append(rows, row)
+		rows = append(rows, append(row, pct(at(c.Coverage, j))))
 	}
 	return header, rows
 }

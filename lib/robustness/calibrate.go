@@ -79,7 +79,13 @@ type Calibration struct {
 	Terms []string
 	// Planted is the mean over replicates of the planted β: the regression
 	// on the runs' planted correlations (PlantedCorrelations).
-	Planted []float64
+	// PlantedMeasured is the same attenuated by each run's reliability
+	// (Sensitivity.PlantedMeasured), the value the estimate targets.
+	Planted, PlantedMeasured []float64
+	// Coverage[j] is the share of replicates whose 95% task-bootstrap
+	// interval of β_j contains that replicate's PlantedMeasured β_j (0.95
+	// for calibrated intervals).
+	Coverage []float64
 	// Beta[r][j] and SE[kind][r][j] are replicate r's estimate and
 	// standard errors.
 	Beta [][]float64
@@ -123,7 +129,8 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 			return nil, fmt.Errorf("robustness: calibrate: replicate %d: %w", r, err)
 		}
 		if cal.Terms == nil {
-			cal.Terms, cal.Planted = rep.Terms, make([]float64, len(rep.Terms))
+			p := len(rep.Terms)
+			cal.Terms, cal.Planted, cal.PlantedMeasured, cal.Coverage = rep.Terms, make([]float64, p), make([]float64, p), make([]float64, p)
 			cal.Pairs, cal.Runs = rep.Pairs, rep.Runs
 		}
 		if !slices.Equal(rep.Terms, cal.Terms) {
@@ -135,6 +142,10 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 		}
 		for j, b := range rep.Planted {
 			cal.Planted[j] += b / float64(opt.Replicates)
+			cal.PlantedMeasured[j] += rep.PlantedMeasured[j] / float64(opt.Replicates)
+			if rep.TaskCovers[j] {
+				cal.Coverage[j] += 1 / float64(opt.Replicates)
+			}
 		}
 		bar.Add(1)
 	}
@@ -146,17 +157,22 @@ func Calibrate(ctx context.Context, o *CalibrationOptions) (*Calibration, error)
 // CalibrationOptions.Dir it is kept as rep-NN.json, with the settings that
 // produced it, so that a resumed calibration skips finished replicates.
 type replicateResult struct {
-	Settings    string               `json:"settings"`
-	Terms       []string             `json:"terms"`
-	Beta        []float64            `json:"beta"`
-	SE          map[string][]float64 `json:"se"`
-	Planted     []float64            `json:"planted"`
-	Pairs, Runs int
+	Settings string               `json:"settings"`
+	Terms    []string             `json:"terms"`
+	Beta     []float64            `json:"beta"`
+	SE       map[string][]float64 `json:"se"`
+	Planted  []float64            `json:"planted"`
+	// PlantedMeasured is Planted at the runs' reliability; TaskCovers[j]
+	// says whether the task-bootstrap interval of β_j contains it.
+	PlantedMeasured []float64 `json:"planted_measured"`
+	TaskCovers      []bool    `json:"task_covers"`
+	Pairs, Runs     int
 }
 
 // settingsKey names everything a replicate's result depends on.
 func (o CalibrationOptions) settingsKey(r int) string {
-	return fmt.Sprintf("replicate %d %s bootstrap %d", r, o.Settings, o.Bootstrap)
+	// "v2": results since replicates record the measured-scale planted β.
+	return fmt.Sprintf("v2 replicate %d %s bootstrap %d", r, o.Settings, o.Bootstrap)
 }
 
 // cachedReplicate returns replicate r from dir/rep-NN.json when it was made
@@ -214,8 +230,24 @@ func assessReplicate(runs []RunUtilities, planted Planted, bootstrap int, seed u
 	if err != nil {
 		return nil, err
 	}
+	rel, err := Reliabilities(runs, planted)
+	if err != nil {
+		return nil, err
+	}
+	attenuated, err := pc.Attenuate(rel)
+	if err != nil {
+		return nil, err
+	}
+	pm, err := MinNormLeastSquares(design(attenuated.Pairs, len(attenuated.Fields)))
+	if err != nil {
+		return nil, err
+	}
+	covers := make([]bool, len(pm.Beta))
+	for j, b := range pm.Beta {
+		covers[j] = as.Task.Beta[j].Contains(b)
+	}
 	reg := as.Regression
-	return &replicateResult{Terms: reg.Terms, Beta: reg.Beta, Planted: pr.Beta, Pairs: reg.N, Runs: reg.Runs,
+	return &replicateResult{Terms: reg.Terms, Beta: reg.Beta, Planted: pr.Beta, PlantedMeasured: pm.Beta, TaskCovers: covers, Pairs: reg.N, Runs: reg.Runs,
 		SE: map[string][]float64{SEOLS: reg.SE, SEDyadic: reg.RobustSE, SERunBootstrap: as.Run.SE, SETaskBootstrap: as.Task.SE}}, nil
 }
 

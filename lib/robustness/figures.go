@@ -10,12 +10,15 @@ import (
 )
 
 // RegressionFigure draws the sensitivity regression's field betas with ±1
-// OLS SE, next to the planted betas on a synthetic study.
+// OLS SE, next to the planted betas on a synthetic study (at the runs'
+// measured reliability, which the estimate targets, and noiseless).
 func RegressionFigure(s *Sensitivity) (*plot.Figure, error) {
 	reg := s.Regression
 	series := []plot.BarSeries{{Name: "estimated (fitted utilities)", Values: reg.Beta[1:], Err: reg.SE[1:]}}
 	if s.PlantedRegression != nil {
-		series = append(series, plot.BarSeries{Name: "planted (planted utilities)", Values: s.PlantedRegression.Beta[1:]})
+		series = append(series,
+			plot.BarSeries{Name: "planted, at measured reliability", Values: s.PlantedMeasured.Beta[1:]},
+			plot.BarSeries{Name: "planted, noiseless", Values: s.PlantedRegression.Beta[1:]})
 	}
 	return plot.Bars(reg.Terms[1:], series, &plot.BarsOptions{Options: plot.Options{
 		Title:  fmt.Sprintf("Sensitivity regression: %d run pairs, R² = %.2f", reg.N, reg.R2),
@@ -91,13 +94,14 @@ func RecoveryFigure(results []ModelResult) (*plot.Figure, error) {
 			continue
 		}
 		est := plot.BarSeries{Name: "estimated (95% task bootstrap)"}
-		pl := plot.BarSeries{Name: "planted"}
+		pl := plot.BarSeries{Name: "planted, at measured reliability"}
+		raw := plot.BarSeries{Name: "planted, noiseless"}
 		for j, t := range r.Summary.Terms[1:] {
 			est.Values, est.Low, est.High = append(est.Values, t.Beta), append(est.Low, r.TaskCI[j+1].Low), append(est.High, r.TaskCI[j+1].High)
-			pl.Values = append(pl.Values, t.Planted)
+			pl.Values, raw.Values = append(pl.Values, t.PlantedMeasured), append(raw.Values, t.Planted)
 		}
 		inside, cells := r.Recovered()
-		fig, err := plot.Bars(termNames(r)[1:], []plot.BarSeries{est, pl}, &plot.BarsOptions{Options: plot.Options{
+		fig, err := plot.Bars(termNames(r)[1:], []plot.BarSeries{est, pl, raw}, &plot.BarsOptions{Options: plot.Options{
 			Title:  fmt.Sprintf("%s: planted β inside the interval for %d of %d fields", r.Model, inside, cells),
 			YLabel: "β (Δ correlation if same)", Width: 11 * 72, Height: 4 * 72,
 		}})
@@ -129,7 +133,7 @@ func CrossModelFigure(c *CrossModel) (*plot.Figure, error) {
 			default:
 				labels[i][j] = fmt.Sprintf("%.2f\n[%.2f, %.2f]", m, c.CI[i][j].Low, c.CI[i][j].High)
 				if c.HasPlanted {
-					labels[i][j] += fmt.Sprintf("\nplanted %.2f", c.Planted[i][j])
+					labels[i][j] += fmt.Sprintf("\nplanted %.2f", c.PlantedMeasured[i][j])
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package robustness
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -85,7 +86,7 @@ func (r *ModelResult) Recovered() (inside, cells int) {
 			continue
 		}
 		cells++
-		if r.TaskCI[j].Contains(t.Planted) {
+		if r.TaskCI[j].Contains(t.PlantedMeasured) {
 			inside++
 		}
 	}
@@ -120,8 +121,12 @@ type CrossModel struct {
 	// over the same templates and tasks of the correlation of the two
 	// models' planted utilities: what the estimate would be without
 	// sampling noise.
-	Planted    [][]float64 `json:"planted,omitempty"`
-	HasPlanted bool        `json:"has_planted"`
+	Planted [][]float64 `json:"planted,omitempty"`
+	// PlantedMeasured[i][j] is the same with each template's planted
+	// correlation attenuated by the two runs' reliabilities
+	// (Correlations.Attenuate): the value the estimate targets.
+	PlantedMeasured [][]float64 `json:"planted_measured,omitempty"`
+	HasPlanted      bool        `json:"has_planted"`
 	// PerTemplate lists every matched template's correlation.
 	PerTemplate []TemplateCorrelation `json:"per_template"`
 }
@@ -150,6 +155,7 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 	}
 	byModel := make([]map[string]map[string]float64, n) // template key -> utilities
 	runOf := make([]map[string]string, n)               // template key -> run id
+	relOf := make([]map[string]float64, n)              // run id -> reliability
 	planted := true
 	var all []map[string]float64
 	for i, m := range models {
@@ -159,6 +165,11 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 		}
 		byModel[i], runOf[i] = map[string]map[string]float64{}, map[string]string{}
 		planted = planted && m.Planted != nil
+		if planted {
+			if relOf[i], err = Reliabilities(rr, m.Planted); err != nil {
+				return nil, fmt.Errorf("robustness: model %s: %w", m.Model, err)
+			}
+		}
 		for k, r := range m.Runs {
 			key := templateKey(r)
 			if _, dup := byModel[i][key]; dup {
@@ -176,10 +187,10 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 		out.Mean[i][i], out.CI[i][i] = 1, stats.Interval{Low: 1, High: 1}
 	}
 	if planted {
-		out.HasPlanted, out.Planted = true, make([][]float64, n)
+		out.HasPlanted, out.Planted, out.PlantedMeasured = true, make([][]float64, n), make([][]float64, n)
 		for i := range n {
-			out.Planted[i] = make([]float64, n)
-			out.Planted[i][i] = 1
+			out.Planted[i], out.PlantedMeasured[i] = make([]float64, n), make([]float64, n)
+			out.Planted[i][i], out.PlantedMeasured[i][i] = 1, 1
 		}
 	}
 	// shared holds, per model pair and matched template, the task indices
@@ -188,6 +199,7 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 		task   []int
 		x, y   []float64
 		px, py []float64 // planted, when every model has them
+		rel    float64   // the product of the two runs' reliabilities
 	}
 	for i := range n {
 		for j := i + 1; j < n; j++ {
@@ -203,6 +215,9 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 					pa, pb = models[i].Planted[runOf[i][key]], models[j].Planted[runOf[j][key]]
 				}
 				var s shared
+				if planted {
+					s.rel = relOf[i][runOf[i][key]] * relOf[j][runOf[j][key]]
+				}
 				for _, t := range tasks {
 					a, okA := ua[t]
 					b, okB := ub[t]
@@ -231,12 +246,15 @@ func CompareModels(models []ModelRuns, o *stats.BootstrapOptions) (*CrossModel, 
 				return nil, fmt.Errorf("robustness: compare models: %s and %s share no template (with at least %d tasks); give their parts the same templates", models[i].Model, models[j].Model, DefaultMinShared)
 			}
 			if planted {
-				var sum float64
+				var sum, measured float64
 				for _, c := range cells {
-					sum += stat.Correlation(c.px, c.py, nil)
+					r := stat.Correlation(c.px, c.py, nil)
+					sum, measured = sum+r, measured+r*math.Sqrt(c.rel)
 				}
 				out.Planted[i][j] = sum / float64(len(cells))
 				out.Planted[j][i] = out.Planted[i][j]
+				out.PlantedMeasured[i][j] = measured / float64(len(cells))
+				out.PlantedMeasured[j][i] = out.PlantedMeasured[i][j]
 			}
 			mean := func(weight func(task int) float64) float64 {
 				var sum float64

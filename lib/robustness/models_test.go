@@ -2,8 +2,10 @@ package robustness
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,9 +52,10 @@ func modelRuns(t *testing.T, name string, tpls []template.Template, base map[str
 	for k, tp := range tpls {
 		lv := measure.FieldLevels(tp)
 		u, p := map[string]float64{}, map[string]float64{}
-		for id, b := range base {
-			p[id] = b
-			for f, sd := range fieldSD {
+		for _, id := range slices.Sorted(maps.Keys(base)) { // a fixed draw order: the data depend on the seed alone
+			p[id] = base[id]
+			for _, f := range slices.Sorted(maps.Keys(fieldSD)) {
+				sd := fieldSD[f]
 				key := f + "|" + lv[f] + "|" + id
 				if _, ok := pert[key]; !ok {
 					pert[key] = sd * rng.NormFloat64()
@@ -180,11 +183,17 @@ func TestCompareModels(t *testing.T) {
 	if !cm.HasPlanted || math.Abs(cm.Planted[0][1]-1) > 1e-12 {
 		t.Errorf("planted mean %v, want 1", cm.Planted)
 	}
+	// Noise of sd 0.3 and 0.6 on utilities of sd 1 leave reliabilities
+	// 1/1.09 and 1/1.36: the planted correlation 1 is seen as their
+	// geometric mean, 0.82, which the estimate's interval must hold.
+	if pm := cm.PlantedMeasured[0][1]; math.Abs(pm-1/math.Sqrt(1.09*1.36)) > 0.04 || !cm.CI[0][1].Contains(pm) || cm.PlantedMeasured[1][0] != pm {
+		t.Errorf("planted mean at measured reliability %v, want 0.82 ± 0.04 inside %v", cm.PlantedMeasured, cm.CI[0][1])
+	}
 	// Templates 20-21 of a larger sample are not among the first six.
 	if _, err := CompareModels([]ModelRuns{a, other}, nil); err == nil || !strings.Contains(err.Error(), "share no template") {
 		t.Errorf("no common template: %v, want an error", err)
 	}
-	if _, rows := cm.Table(); len(rows) != 1 || rows[0][1] != "6" || rows[0][5] != "1.000" {
+	if _, rows := cm.Table(); len(rows) != 1 || rows[0][1] != "6" || !strings.HasSuffix(rows[0][5], " (1.000)") {
 		t.Errorf("cross-model table %v", rows)
 	}
 	if _, err := CrossModelFigure(cm); err != nil {

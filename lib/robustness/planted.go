@@ -2,6 +2,7 @@ package robustness
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"gonum.org/v1/gonum/stat"
@@ -24,13 +25,8 @@ func (c *Correlations) PlantedCorrelations(p Planted) (*Correlations, error) {
 	var x, y []float64
 	for i := range out.Pairs {
 		pc := &out.Pairs[i]
-		ua, okA := p[pc.A]
-		ub, okB := p[pc.B]
-		if !okA || !okB {
-			missing := pc.A
-			if okA {
-				missing = pc.B
-			}
+		ua, ub, missing := bothRuns(p, pc)
+		if missing != "" {
 			return nil, fmt.Errorf("robustness: planted correlations: run %s has no planted utilities", missing)
 		}
 		tasks := make([]string, 0, len(ua))
@@ -50,4 +46,73 @@ func (c *Correlations) PlantedCorrelations(p Planted) (*Correlations, error) {
 		pc.Pearson = stat.Correlation(x, y, nil)
 	}
 	return out, nil
+}
+
+// Reliabilities returns, for every run, the share of the variance of its
+// fitted utilities that is planted utility: the squared Pearson
+// correlation of fitted μ with the planted utility over the run's tasks
+// (the reliability of classical test theory, var(true)/var(observed), when
+// the fit's errors are independent of the truth). A run missing from p, or
+// with fewer than three planted tasks, is an error naming it.
+func Reliabilities(runs []RunUtilities, p Planted) (map[string]float64, error) {
+	out := make(map[string]float64, len(runs))
+	var x, y []float64
+	for _, r := range runs {
+		u, ok := p[r.ID]
+		if !ok {
+			return nil, fmt.Errorf("robustness: reliabilities: run %s has no planted utilities", r.ID)
+		}
+		tasks := make([]string, 0, len(r.Utilities))
+		for t := range r.Utilities {
+			if _, ok := u[t]; ok {
+				tasks = append(tasks, t)
+			}
+		}
+		if len(tasks) < 3 {
+			return nil, fmt.Errorf("robustness: reliabilities: run %s has %d tasks with planted utilities, need 3", r.ID, len(tasks))
+		}
+		sort.Strings(tasks)
+		x, y = x[:0], y[:0]
+		for _, t := range tasks {
+			x, y = append(x, r.Utilities[t]), append(y, u[t])
+		}
+		rho := stat.Correlation(x, y, nil)
+		out[r.ID] = rho * rho
+	}
+	return out, nil
+}
+
+// Attenuate returns c's run pairs with each correlation multiplied by
+// sqrt(rel[A]·rel[B]): a noiseless correlation moved onto the scale of
+// correlations between noisy measurements, where two runs whose fits
+// explain shares rel[A] and rel[B] of their variance correlate that much
+// less (Spearman's attenuation). The regression on fitted utilities
+// estimates this attenuated β; the task bootstrap resamples tasks and does
+// not widen for it, so a planted β to compare with the estimate must be on
+// this scale. A run missing from rel is an error naming it.
+func (c *Correlations) Attenuate(rel map[string]float64) (*Correlations, error) {
+	out := &Correlations{Fields: c.Fields, Pairs: append([]PairCorrelation(nil), c.Pairs...)}
+	for i := range out.Pairs {
+		pc := &out.Pairs[i]
+		ra, rb, missing := bothRuns(rel, pc)
+		if missing != "" {
+			return nil, fmt.Errorf("robustness: attenuate: run %s has no reliability", missing)
+		}
+		pc.Pearson *= math.Sqrt(ra * rb)
+	}
+	return out, nil
+}
+
+// bothRuns looks up the two runs of a pair in m; missing names the first
+// run m lacks ("" when it has both).
+func bothRuns[V any](m map[string]V, pc *PairCorrelation) (a, b V, missing string) {
+	a, okA := m[pc.A]
+	b, okB := m[pc.B]
+	switch {
+	case !okA:
+		missing = pc.A
+	case !okB:
+		missing = pc.B
+	}
+	return a, b, missing
 }

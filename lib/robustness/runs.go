@@ -61,6 +61,13 @@ type Sensitivity struct {
 	Planted           *Correlations
 	PlantedRegression *Regression
 	PlantedAveraging  []FieldAverage
+	// Reliability is each run's share of fitted-utility variance that is
+	// planted utility (Reliabilities); PlantedMeasured is the regression
+	// on the planted correlations attenuated by it (Correlations.Attenuate):
+	// the value the estimate targets, since fitting noise lowers every
+	// correlation between runs. Both are nil without a planted truth.
+	Reliability     map[string]float64
+	PlantedMeasured *Regression
 }
 
 // Analyze correlates the fitted utilities of stored runs (FromStore,
@@ -90,6 +97,16 @@ func Analyze(runs []*measure.Run, planted Planted) (*Sensitivity, error) {
 		return nil, fmt.Errorf("robustness: planted correlations: %w", err)
 	}
 	s.PlantedAveraging = s.Planted.Averaging()
+	if s.Reliability, err = Reliabilities(rr, planted); err != nil {
+		return nil, err
+	}
+	attenuated, err := s.Planted.Attenuate(s.Reliability)
+	if err != nil {
+		return nil, err
+	}
+	if s.PlantedMeasured, err = attenuated.Regress(); err != nil {
+		return nil, fmt.Errorf("robustness: attenuated planted correlations: %w", err)
+	}
 	return s, nil
 }
 
@@ -112,11 +129,14 @@ func (c *Correlations) Pearsons() []float64 {
 }
 
 // Term is one regression term of a Summary: the estimate and its standard
-// error, the planted estimate (0 without a truth), and the field's
-// averaging effect (0 for the intercept, which has none).
+// error, the planted estimate (0 without a truth) with PlantedMeasured, the
+// same at the runs' measured reliability (what the estimate targets; see
+// Sensitivity.PlantedMeasured), and the field's averaging effect (0 for the
+// intercept, which has none).
 type Term struct {
 	Term                         string
 	Beta, SE, Planted, Averaging float64
+	PlantedMeasured              float64
 }
 
 // Summary is what the robustness notebook saves of a Sensitivity for its
@@ -140,6 +160,9 @@ func (s *Sensitivity) Summary() Summary {
 		if out.HasPlanted && !math.IsNaN(s.PlantedRegression.Beta[i]) {
 			term.Planted = s.PlantedRegression.Beta[i]
 		}
+		if out.HasPlanted && !math.IsNaN(s.PlantedMeasured.Beta[i]) {
+			term.PlantedMeasured = s.PlantedMeasured.Beta[i]
+		}
 		if i > 0 {
 			term.Averaging = s.Averaging[i-1].Effect
 		}
@@ -151,27 +174,28 @@ func (s *Sensitivity) Summary() Summary {
 // WriteTable prints the summary's terms as an aligned text table.
 func (s Summary) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "term\tβ\tSE\tplanted β\taveraging effect")
+	fmt.Fprintln(tw, "term\tβ\tSE\tplanted β\tplanted β, measured\taveraging effect")
 	for _, t := range s.Terms {
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%.4f\n", t.Term, t.Beta, t.SE, t.Planted, t.Averaging)
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", t.Term, t.Beta, t.SE, t.Planted, t.PlantedMeasured, t.Averaging)
 	}
 	return tw.Flush()
 }
 
 // Table returns the summary's terms as table rows for a report, numbers
-// written with 3 decimals (num.F): term, β, SE, planted β
-// (empty without a truth) and averaging effect (empty for the intercept).
+// written with 3 decimals (num.F): term, β, SE, planted β noiseless and at
+// the runs' measured reliability (both empty without a truth) and averaging
+// effect (empty for the intercept).
 func (s Summary) Table() (header []string, rows [][]string) {
-	header = []string{"term", "β", "SE", "planted β", "averaging effect"}
+	header = []string{"term", "β", "SE", "planted β", "planted β, measured", "averaging effect"}
 	for i, t := range s.Terms {
-		planted, avg := num.F(t.Planted, 3), num.F(t.Averaging, 3)
+		planted, measured, avg := num.F(t.Planted, 3), num.F(t.PlantedMeasured, 3), num.F(t.Averaging, 3)
 		if !s.HasPlanted {
-			planted = ""
+			planted, measured = "", ""
 		}
 		if i == 0 {
 			avg = "" // the intercept has no averaging view
 		}
-		rows = append(rows, []string{t.Term, num.F(t.Beta, 3), num.F(t.SE, 3), planted, avg})
+		rows = append(rows, []string{t.Term, num.F(t.Beta, 3), num.F(t.SE, 3), planted, measured, avg})
 	}
 	return header, rows
 }

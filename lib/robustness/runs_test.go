@@ -142,7 +142,7 @@ func TestSummary(t *testing.T) {
 		Averaging:    []FieldAverage{{Field: "language", Effect: 0.07}},
 	}
 	sum := s.Summary()
-	want := Summary{Terms: []Term{{"intercept", 0.6, 0.01, 0, 0}, {"language", 0.08, 0.02, 0, 0.07}}, R2: 0.8, Pairs: 2, MeanR: 0.6}
+	want := Summary{Terms: []Term{{Term: "intercept", Beta: 0.6, SE: 0.01}, {Term: "language", Beta: 0.08, SE: 0.02, Averaging: 0.07}}, R2: 0.8, Pairs: 2, MeanR: 0.6}
 	if math.Abs(sum.MeanR-0.6) > 1e-12 {
 		t.Errorf("mean r %v, want 0.6", sum.MeanR)
 	}
@@ -151,12 +151,13 @@ func TestSummary(t *testing.T) {
 		t.Errorf("summary %+v, want %+v", sum, want)
 	}
 	header, rows := sum.Table()
-	if len(header) != 5 || !reflect.DeepEqual(rows, [][]string{{"intercept", "0.600", "0.010", "", ""}, {"language", "0.080", "0.020", "", "0.070"}}) {
+	if len(header) != 6 || !reflect.DeepEqual(rows, [][]string{{"intercept", "0.600", "0.010", "", "", ""}, {"language", "0.080", "0.020", "", "", "0.070"}}) {
 		t.Errorf("table without a truth: %v %v", header, rows)
 	}
 	s.PlantedRegression = &Regression{Beta: []float64{0.7, math.NaN()}}
+	s.PlantedMeasured = &Regression{Beta: []float64{0.5, 0.01}}
 	sum = s.Summary()
-	if _, rows = sum.Table(); !sum.HasPlanted || rows[0][3] != "0.700" || rows[1][3] != "0.000" {
+	if _, rows = sum.Table(); !sum.HasPlanted || rows[0][3] != "0.700" || rows[1][3] != "0.000" || rows[0][4] != "0.500" || rows[1][4] != "0.010" {
 		t.Errorf("planted column %v (a NaN planted β is saved as 0)", rows)
 	}
 	b, err := json.Marshal(sum)

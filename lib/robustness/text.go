@@ -46,12 +46,34 @@ func (c *Calibration) RatioRange(method string) stats.Interval {
 	return r
 }
 
+// CoverageRange is the lowest and highest task-bootstrap coverage of the
+// measured-scale planted β over the fields (the intercept left out), and
+// Coverage over every field cell of every replicate.
+// Both are NaN for a calibration saved before coverage was recorded.
+func (c *Calibration) CoverageRange() (fields stats.Interval, overall float64) {
+	if len(c.Coverage) < 2 {
+		return stats.Interval{Low: math.NaN(), High: math.NaN()}, math.NaN()
+	}
+	fields = stats.Interval{Low: math.Inf(1), High: math.Inf(-1)}
+	for _, x := range c.Coverage[1:] {
+		fields.Low, fields.High = math.Min(fields.Low, x), math.Max(fields.High, x)
+		overall += x / float64(len(c.Coverage)-1)
+	}
+	return fields, overall
+}
+
 // Text is the report's reading of the calibration: which kind of standard
-// error is calibrated, and by how much the others are off.
+// error is calibrated, by how much the others are off, and how often the
+// calibrated kind's intervals hold the planted β.
 func (c *Calibration) Text() string {
 	task, ols, dyadic := c.RatioRange(SETaskBootstrap), c.RatioRange(SEOLS), c.RatioRange(SEDyadic)
-	return fmt.Sprintf("**Which standard errors to trust.** Calibrated on %d replicate studies of the simulated respondent (%d runs, %d pairs each, a new respondent seed each), the sd of β across replicates over the mean reported SE is %s-%s for the task bootstrap on every field: it is the calibrated kind, and its intervals are the ones to quote. OLS SEs are too small by up to %s× on the fields with large effects and too large on the null ones (ratio down to %s). Dyadic-robust SEs are not calibrated on this respondent either (too small by up to %s×): they allow for pairs that share a run, but runs with the same level of a field also share that level's per-task effect, which ties together pairs with no run in common; resampling tasks covers both.",
-		len(c.Beta), c.Runs, c.Pairs, num.F(task.Low, 2), num.F(task.High, 2), num.F(ols.High, 1), num.F(ols.Low, 2), num.F(dyadic.High, 1))
+	coverage := ""
+	if cov, overall := c.CoverageRange(); !math.IsNaN(overall) {
+		coverage = fmt.Sprintf(" Its 95%% intervals hold the replicate's planted β at the runs' measured reliability in %s%% of field x replicate cells (%s%%-%s%% by field).",
+			num.F(100*overall, 0), num.F(100*cov.Low, 0), num.F(100*cov.High, 0))
+	}
+	return fmt.Sprintf("**Which standard errors to trust.** Calibrated on %d replicate studies of the simulated respondent (%d runs, %d pairs each, a new respondent seed each), the sd of β across replicates over the mean reported SE is %s-%s for the task bootstrap on every field: it is the calibrated kind, and its intervals are the ones to quote.%s OLS SEs are too small by up to %s× on the fields with large effects and too large on the null ones (ratio down to %s). Dyadic-robust SEs are not calibrated on this respondent either (too small by up to %s×): they allow for pairs that share a run, but runs with the same level of a field also share that level's per-task effect, which ties together pairs with no run in common; resampling tasks covers both.",
+		len(c.Beta), c.Runs, c.Pairs, num.F(task.Low, 2), num.F(task.High, 2), coverage, num.F(ols.High, 1), num.F(ols.Low, 2), num.F(dyadic.High, 1))
 }
 
 // interval writes "x [lo, hi]" with digits decimals.
@@ -112,8 +134,8 @@ func BetaTable(results []ModelResult) (header []string, rows [][]string) {
 				continue
 			}
 			cell := interval(r.Summary.Terms[j].Beta, r.TaskCI[j], 3)
-			if r.Summary.HasPlanted {
-				cell += " (planted " + num.F(r.Summary.Terms[j].Planted, 3) + ")"
+			if t := r.Summary.Terms[j]; r.Summary.HasPlanted {
+				cell += " (planted " + num.F(t.PlantedMeasured, 3) + "; noiseless " + num.F(t.Planted, 3) + ")"
 			}
 			row = append(row, cell)
 		}
@@ -133,17 +155,18 @@ func RecoveryText(results []ModelResult) string {
 	if cells == 0 {
 		return ""
 	}
-	return fmt.Sprintf("The planted β lies inside the 95%% task-bootstrap interval in %d of %d field x model cells (%.0f%%; the bar is 90%%).", in, cells, 100*float64(in)/float64(cells))
+	return fmt.Sprintf("The planted β (at the runs' measured reliability) lies inside the 95%% task-bootstrap interval in %d of %d field x model cells (%.0f%%; the bar is 90%%).", in, cells, 100*float64(in)/float64(cells))
 }
 
 // Table formats the cross-model comparison, one row per pair of models:
 // matched templates, the mean correlation with its task-bootstrap
 // interval, the lowest and highest per-template correlation, and, on a
-// synthetic study, the planted mean.
+// synthetic study, the planted mean at the runs' measured reliability with
+// the noiseless one in brackets.
 func (c *CrossModel) Table() (header []string, rows [][]string) {
 	header = []string{"models", "templates", "mean r (95% task bootstrap)", "lowest template", "highest template"}
 	if c.HasPlanted {
-		header = append(header, "planted mean r")
+		header = append(header, "planted mean r (noiseless)")
 	}
 	for i := range c.Models {
 		for j := i + 1; j < len(c.Models); j++ {
@@ -156,7 +179,7 @@ func (c *CrossModel) Table() (header []string, rows [][]string) {
 			row := []string{c.Models[i] + " x " + c.Models[j], strconv.Itoa(c.Templates[i][j]),
 				interval(c.Mean[i][j], c.CI[i][j], 3), num.F(lo, 3), num.F(hi, 3)}
 			if c.HasPlanted {
-				row = append(row, num.F(c.Planted[i][j], 3))
+				row = append(row, num.F(c.PlantedMeasured[i][j], 3)+" ("+num.F(c.Planted[i][j], 3)+")")
 			}
 			rows = append(rows, row)
 		}

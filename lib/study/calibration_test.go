@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/progress"
@@ -67,8 +68,22 @@ func TestCalibrateSmall(t *testing.T) {
 	if len(c.Beta) != 8 || c.Runs != 12 || c.Pairs != 66 || len(c.Terms) != len(c.Planted) {
 		t.Fatalf("%d replicates, %d runs, %d pairs, terms %v", len(c.Beta), c.Runs, c.Pairs, c.Terms)
 	}
-	if h, rows := c.Table(); len(h) != 4+len(robustness.SEMethods) || len(rows) != len(c.Terms) || rows[0][0] != "intercept" {
+	if h, rows := c.Table(); len(h) != 6+len(robustness.SEMethods) || len(rows) != len(c.Terms) || rows[0][0] != "intercept" || !strings.HasSuffix(rows[0][len(h)-1], "%") {
 		t.Errorf("calibration table %v %v", h, rows)
+	}
+	// Fitting noise attenuates every correlation, so the intercept at the
+	// runs' measured reliability is below the noiseless one; coverage is a
+	// share of the 8 replicates, and the text quotes it.
+	if len(c.PlantedMeasured) != len(c.Terms) || !(c.PlantedMeasured[0] < c.Planted[0] && c.PlantedMeasured[0] > 0) {
+		t.Errorf("planted intercept %v noiseless, %v measured", c.Planted, c.PlantedMeasured)
+	}
+	for j, cov := range c.Coverage {
+		if math.Abs(cov*8-math.Round(cov*8)) > 1e-9 || cov < 0 || cov > 1 {
+			t.Errorf("term %s: coverage %v is not a share of 8 replicates", c.Terms[j], cov)
+		}
+	}
+	if txt := c.Text(); !strings.Contains(txt, "measured reliability in ") {
+		t.Errorf("calibration text lacks coverage: %s", txt)
 	}
 	for _, k := range robustness.SEMethods {
 		for j, term := range c.Terms {

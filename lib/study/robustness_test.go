@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,16 +29,12 @@ parts:
   - {name: robustness_coherent, kind: pre_revealed, model: {kind: synth, seed: 9, name: coherent}, tasks: {n: 80, seed: 13}, templates: {sample: 16, seed: 7}, pairs: {per_task: 20, seed: 3}, samples: 1, temperature: 1}
 `
 
-// TestRobustnessByModelRecoversProfiles measures the three simulated
-// models and checks the done-means of robustness across models: each
-// model's planted β inside its task-bootstrap interval for at least 90% of
-// the field x model cells; the order-dominant model's largest β is
-// task_order and the coherent model has the highest mean correlation; the
-// hard-cycle rates have their floors; the cross-model table covers every
-// pair of models over the 16 templates.
-func TestRobustnessByModelRecoversProfiles(t *testing.T) {
+// measureModels measures a study with multiModelStudy's three parts
+// (study.yaml text y) in a new directory and gathers its models.
+func measureModels(t *testing.T, y string) (string, []robustness.ModelRuns) {
+	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(multiModelStudy), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(y), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Run(context.Background(), dir, Options{}); err != nil {
@@ -47,6 +44,18 @@ func TestRobustnessByModelRecoversProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, models
+}
+
+// TestRobustnessByModelRecoversProfiles measures the three simulated
+// models and checks the done-means of robustness across models: each
+// model's planted β inside its task-bootstrap interval for at least 90% of
+// the field x model cells; the order-dominant model's largest β is
+// task_order and the coherent model has the highest mean correlation; the
+// hard-cycle rates have their floors; the cross-model table covers every
+// pair of models over the 16 templates.
+func TestRobustnessByModelRecoversProfiles(t *testing.T) {
+	dir, models := measureModels(t, multiModelStudy)
 	if got := []string{models[0].Model, models[1].Model, models[2].Model}; strings.Join(got, ",") != "synth:2026,synth:8 order_dominant,synth:9 coherent" {
 		t.Errorf("model labels %v", got)
 	}
@@ -65,9 +74,19 @@ func TestRobustnessByModelRecoversProfiles(t *testing.T) {
 	t.Log(robustness.RecoveryText(res))
 	// 30 cells with 95% intervals: if the intervals are calibrated, fewer
 	// than 26 inside happens with probability 1.6% (binomial), so 26 is the
-	// bar here; the default study's own count is shown in the notebook. The
-	// cells that miss are fields whose planted β is near 0.003, where the
-	// estimate's noise (fitted, not planted, utilities) is of the same size.
+	// bar for this 16-template study (which has 26); the default study's own
+	// count (27 of 30) is in the notebook. Over 20 full-size default designs
+	// with other respondent seeds (TestRobustnessCoverageAcrossSeeds's loop
+	// on data/studies/default's three parts, 1,000 resamples), 572 of 600
+	// cells were inside (95.3%). The planted β compared is on the measured
+	// scale: fitting noise attenuates every correlation, which the intercept
+	// shows plainly (the noiseless planted intercept of the coherent model
+	// lies above its interval).
+	for _, r := range res {
+		if icpt := r.Summary.Terms[0]; !r.TaskCI[0].Contains(icpt.PlantedMeasured) || !(icpt.PlantedMeasured < icpt.Planted) {
+			t.Errorf("model %s: intercept interval %v, planted %.3f at measured reliability, %.3f noiseless", r.Model, r.TaskCI[0], icpt.PlantedMeasured, icpt.Planted)
+		}
+	}
 	if cells != 30 || in < 26 {
 		t.Errorf("planted β inside the task-bootstrap interval in %d of %d cells, want at least 26", in, cells)
 	}
@@ -142,5 +161,52 @@ func TestPlantedRunUtilities(t *testing.T) {
 	}
 	if !strings.HasSuffix(layout.Calibration(dir), filepath.Join("analysis", "calibration")) {
 		t.Errorf("calibration dir %s", layout.Calibration(dir))
+	}
+}
+
+// TestRobustnessCoverageAcrossSeeds repeats the three-model robustness
+// design (multiModelStudy) for five other draws of the three respondents
+// (new model seeds: new planted utilities and field effects) and counts the
+// field x model cells whose task-bootstrap 95% interval holds the planted
+// β at the runs' measured reliability. Over 150 cells calibrated intervals
+// fall below 90% with probability about 0.3%. The intercepts show what the
+// measured scale is for: the noiseless planted intercept, which ignores
+// the attenuation by fitting noise, must be held less often than the
+// measured-scale one, which must be held in at least 13 of the 15 models.
+func TestRobustnessCoverageAcrossSeeds(t *testing.T) {
+	var in, noiseless, cells, icptIn, icptNoiseless int
+	for k := range 5 {
+		seeds := []string{strconv.Itoa(3001 + k), strconv.Itoa(101 + k), strconv.Itoa(201 + k)}
+		y := strings.NewReplacer("seed: 2026}", "seed: "+seeds[0]+"}", "seed: 8,", "seed: "+seeds[1]+",", "seed: 9,", "seed: "+seeds[2]+",").Replace(multiModelStudy)
+		_, models := measureModels(t, y)
+		if models[1].Model != "synth:"+seeds[1]+" order_dominant" {
+			t.Fatalf("the seeds were not replaced: model %s", models[1].Model)
+		}
+		for _, m := range models {
+			r, err := robustness.AnalyzeModel(m, &stats.BootstrapOptions{Replicates: 300, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, b := r.Recovered()
+			in, cells = in+a, cells+b
+			if icpt := r.Summary.Terms[0]; r.TaskCI[0].Contains(icpt.PlantedMeasured) {
+				icptIn++
+			}
+			if r.TaskCI[0].Contains(r.Summary.Terms[0].Planted) {
+				icptNoiseless++
+			}
+			for j, term := range r.Summary.Terms[1:] {
+				if r.TaskCI[j+1].Contains(term.Planted) {
+					noiseless++
+				}
+			}
+		}
+	}
+	t.Logf("planted β inside the task-bootstrap interval: %d of %d field cells at measured reliability, %d noiseless; intercepts %d of 15 and %d", in, cells, noiseless, icptIn, icptNoiseless)
+	if cells != 150 || in < 135 {
+		t.Errorf("planted β inside the interval in %d of %d field cells, want at least 135", in, cells)
+	}
+	if icptIn < 13 || icptNoiseless >= icptIn {
+		t.Errorf("intercept inside its interval in %d of 15 models at measured reliability and %d noiseless; want at least 13, and fewer noiseless", icptIn, icptNoiseless)
 	}
 }
