@@ -13,7 +13,10 @@
 // template tags, seeds, code version) and measurements.jsonl (one line per
 // completed model call). The run id is a hash of the config, which includes
 // InputHash (the task prompts and the rendered template), so the same config
-// on the same text resumes the same run and an edited prompt is a new run.
+// on the same text resumes the same run and an edited prompt is a new run;
+// for a model.Versioned (the simulated respondent) it also includes the
+// model's version (RunConfig.Respondent), so runs an older simulator
+// answered are measured again rather than resumed.
 // Lines are appended whole with one write to a file opened O_APPEND; on
 // reopening, a torn final line (a write cut short by a kill) is dropped,
 // records whose key is not a call of the run are moved to

@@ -26,10 +26,15 @@ import (
 
 // RunConfig fully determines a run; its hash is the run id.
 type RunConfig struct {
-	Study    string            `json:"study" yaml:"study"`
-	Part     string            `json:"part" yaml:"part"`
-	Model    model.Spec        `json:"model" yaml:"model"`
-	Template template.Template `json:"template" yaml:"template"`
+	Study string     `json:"study" yaml:"study"`
+	Part  string     `json:"part" yaml:"part"`
+	Model model.Spec `json:"model" yaml:"model"`
+	// Respondent is the version of a simulated respondent's behaviour
+	// (synth.Version) for a synth model, empty for any other. It is part of
+	// the run id, so a run an older simulator answered is not resumed or
+	// read as if the current one had.
+	Respondent string            `json:"respondent,omitempty" yaml:"respondent,omitempty"`
+	Template   template.Template `json:"template" yaml:"template"`
 	// Tasks are the task IDs measured (stated kinds rate each; revealed kinds
 	// use them as the universe for Pairs).
 	Tasks []string `json:"tasks" yaml:"tasks,flow"`

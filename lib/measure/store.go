@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/prefscope/prefscope/lib/layout"
+	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/repo"
 	"go.yaml.in/yaml/v3"
 )
@@ -15,8 +16,18 @@ import (
 var ErrNeedsWrite = errors.New("measure: run has calls left to make")
 
 // withInputs fills in cfg.Inputs, or checks that a given one matches the
-// engine's tasks and catalog.
+// engine's tasks and catalog; and, for a versioned model (the simulated
+// respondent), fills in cfg.Respondent or checks that it is the model's
+// version.
 func (e *Engine) withInputs(cfg RunConfig) (RunConfig, error) {
+	if v, ok := e.Model.(model.Versioned); ok {
+		switch {
+		case cfg.Respondent == "":
+			cfg.Respondent = v.Version()
+		case cfg.Respondent != v.Version():
+			return cfg, fmt.Errorf("measure: run %s: config names respondent version %q, but the model answering is version %q", cfg.Part, cfg.Respondent, v.Version())
+		}
+	}
 	h, err := InputHash(e.Catalog, e.Tasks, cfg)
 	if err != nil {
 		return cfg, err

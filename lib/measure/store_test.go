@@ -132,3 +132,45 @@ func TestInputHashCoversPrompts(t *testing.T) {
 		t.Errorf("run of %d calls: %v", big.Calls(), err)
 	}
 }
+
+// versionedModel answers as its inner model under a behaviour version.
+type versionedModel struct {
+	model.Model
+	version string
+}
+
+func (v versionedModel) Version() string { return v.version }
+
+// A versioned model's runs record its version, which is part of the run
+// id: a run configured for another version is refused, naming both, and
+// the same config answered by a new version is a new run, not a resume.
+func TestRespondentVersion(t *testing.T) {
+	eng, cfg := storeConfig(t)
+	dir := t.TempDir()
+	cfg.Samples = 1
+	v1 := *eng
+	v1.Model = versionedModel{eng.Model, "v1"}
+	sum, err := v1.Run(context.Background(), dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := ReadRun(sum.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.File.Config.Respondent != "v1" || !strings.HasSuffix(sum.Dir, run.File.Config.ID()) {
+		t.Errorf("stored respondent %q in %s, want v1 and the id of that config", run.File.Config.Respondent, sum.Dir)
+	}
+	v2 := v1
+	v2.Model = versionedModel{eng.Model, "v2"}
+	if _, err := v2.Run(context.Background(), dir, run.File.Config); err == nil || !strings.Contains(err.Error(), `"v1"`) || !strings.Contains(err.Error(), `"v2"`) {
+		t.Errorf("a v1 config answered by v2: %v, want an error naming both", err)
+	}
+	sum2, err := v2.Run(context.Background(), dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum2.Dir == sum.Dir || sum2.Done != 10 {
+		t.Errorf("v2 run in %s (v1's: %s), %d calls made; want a new run of 10 calls", sum2.Dir, sum.Dir, sum2.Done)
+	}
+}

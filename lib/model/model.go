@@ -160,6 +160,14 @@ type Activations struct {
 	Vectors [][][]float32 `json:"-"`
 }
 
+// Versioned is a model whose answers are fixed by code that changes
+// between releases of prefscope (the simulated respondent): Version names
+// its behaviour, and a run records it (measure.RunConfig.Respondent) so
+// answers of another version are never resumed or read as its own.
+type Versioned interface {
+	Version() string
+}
+
 // ActivationModel is a Model whose residual stream can be read.
 type ActivationModel interface {
 	Model

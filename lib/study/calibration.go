@@ -63,11 +63,12 @@ func (d CalibrationDesign) withDefaults() CalibrationDesign {
 // Settings names everything a replicate depends on besides its number, for
 // robustness.CalibrationOptions.Settings. "planted v2": planted
 // correlations from the runs' planted utilities with the position bias's
-// shift (PlantedRunUtilities).
+// shift (PlantedRunUtilities); the respondent's version (synth.Version),
+// so a replicate an older simulator measured is measured again.
 func (d CalibrationDesign) Settings() string {
 	d = d.withDefaults()
-	return fmt.Sprintf("seed %d fixed %v profile %q runs %d tseed %d tasks %d taskseed %d samples %d planted v2",
-		d.Seed, d.FixedTruth, d.Profile, d.Runs, d.TemplateSeed, d.Tasks, d.TaskSeed, d.Samples)
+	return fmt.Sprintf("seed %d fixed %v profile %q runs %d tseed %d tasks %d taskseed %d samples %d planted v2 respondent %s",
+		d.Seed, d.FixedTruth, d.Profile, d.Runs, d.TemplateSeed, d.Tasks, d.TaskSeed, d.Samples, synth.Version)
 }
 
 // Options returns robustness.Calibrate's options for this design, with
@@ -120,7 +121,7 @@ func (d CalibrationDesign) Replicate(ctx context.Context, r int, dir string) ([]
 	var stored []*measure.Run
 	planted := robustness.Planted{}
 	for ti, tpl := range tpls {
-		cfg := measure.RunConfig{Study: "calibration", Part: "robustness", Model: model.Spec{Kind: "synth", Seed: seed, Name: d.Profile},
+		cfg := measure.RunConfig{Study: "calibration", Part: "robustness", Model: model.Spec{Kind: "synth", Seed: seed, Name: d.Profile}, Respondent: synth.Version,
 			Template: tpl, Tasks: ids, Pairs: pairs, Samples: d.Samples, Temperature: 1, Seed: callSeed + int64(ti)}
 		sum, err := eng.Run(ctx, layout.Runs(dir), cfg)
 		if err != nil {

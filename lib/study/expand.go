@@ -7,6 +7,8 @@ import (
 	"sort"
 
 	"github.com/prefscope/prefscope/lib/measure"
+	"github.com/prefscope/prefscope/lib/model"
+	"github.com/prefscope/prefscope/lib/model/synth"
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
@@ -128,8 +130,9 @@ func (s *Study) expand(tasks []task.Task, cat *template.Catalog) ([]expanded, er
 // only, so a steered run and its unsteered twin share it.
 func (s *Study) runConfig(pi, ti int, t template.Template, ids []string, pairs [][2]string) measure.RunConfig {
 	p := s.Parts[pi]
+	spec := s.PartModel(p)
 	return measure.RunConfig{
-		Study: s.Name, Part: p.Name, Model: s.PartModel(p), Template: t, Tasks: ids, Pairs: pairs,
+		Study: s.Name, Part: p.Name, Model: spec, Respondent: respondentVersion(spec), Template: t, Tasks: ids, Pairs: pairs,
 		Samples: p.Samples, Temperature: p.Temperature, MaxTokens: p.MaxTokens,
 		Seed:                  s.Seed*1_000_003 + int64(pi)*10_007 + int64(ti),
 		CompletionSeed:        s.Seed,
@@ -292,4 +295,14 @@ func (ps PairSpec) Make(ids []string) [][2]string {
 		return out[i][1] < out[j][1]
 	})
 	return out
+}
+
+// respondentVersion is what measure.RunConfig.Respondent records for a
+// part's model: synth.Version for the simulated respondent, nothing for a
+// real model.
+func respondentVersion(spec model.Spec) string {
+	if spec.Kind == model.KindSynth {
+		return synth.Version
+	}
+	return ""
 }
