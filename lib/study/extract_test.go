@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/activations"
+	"github.com/prefscope/prefscope/lib/internal/llamatest"
 	"github.com/prefscope/prefscope/lib/internal/synthtest"
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/model/llama"
@@ -17,36 +18,6 @@ import (
 	"github.com/prefscope/prefscope/lib/task"
 	"github.com/prefscope/prefscope/lib/template"
 )
-
-// tokenizerDir holds the real Llama-3.1 tokenizer files, fetched by
-// scripts/fetch-tokenizer.sh (make setup).
-var tokenizerDir = filepath.Join("..", "..", ".cache", "npm", "node_modules", "@lenml", "tokenizer-llama3_1", "models")
-
-// tinyLlama writes a random 2-layer checkpoint with the Llama-3.1
-// vocabulary and tokenizer into dir.
-func tinyLlama(t *testing.T, dir string) {
-	t.Helper()
-	cfg := map[string]any{
-		"architectures": []string{"LlamaForCausalLM"}, "model_type": "llama",
-		"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 2,
-		"num_attention_heads": 2, "num_key_value_heads": 1, "rms_norm_eps": 1e-5,
-		"rope_theta": 500000.0, "vocab_size": 128256, "tie_word_embeddings": true,
-		"bos_token_id": 128000, "eos_token_id": []int{128001, 128008, 128009},
-		"max_position_embeddings": 4096, "torch_dtype": "float32",
-	}
-	if err := llama.WriteRandomCheckpoint(dir, cfg, 5); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []string{"tokenizer.json", "tokenizer_config.json"} {
-		b, err := os.ReadFile(filepath.Join(tokenizerDir, f))
-		if err != nil {
-			t.Skipf("Llama-3.1 tokenizer not fetched (%v); run scripts/fetch-tokenizer.sh (or make setup)", err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // registerServedAndLocal links local weights (llama) into this test binary
 // for one test, the way lib/study/llamakind does for programs, and restores
@@ -95,7 +66,7 @@ extract:
 // model's completion], the completion computed independently from synth.
 func TestExtractServedCompletionsWithLocalWeights(t *testing.T) {
 	ckpt := t.TempDir()
-	tinyLlama(t, ckpt)
+	llamatest.WriteTiny(t, ckpt, llamatest.Options{Seed: 5})
 	registerServedAndLocal(t)
 	fx := synthtest.New(t, 4)
 	tasks, sm := fx.Tasks, fx.Model

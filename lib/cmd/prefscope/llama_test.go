@@ -9,40 +9,9 @@ import (
 	"testing"
 
 	"github.com/prefscope/prefscope/lib/activations"
+	"github.com/prefscope/prefscope/lib/internal/llamatest"
 	"github.com/prefscope/prefscope/lib/measure"
-	"github.com/prefscope/prefscope/lib/model/llama"
 )
-
-// tokenizerDir holds the real Llama-3.1 tokenizer files, fetched by
-// scripts/fetch-tokenizer.sh (make setup).
-var tokenizerDir = filepath.Join("..", "..", "..", ".cache", "npm", "node_modules", "@lenml", "tokenizer-llama3_1", "models")
-
-// writeTinyLlama writes a random 2-layer Llama checkpoint with the real
-// Llama-3.1 vocabulary and tokenizer files into dir.
-func writeTinyLlama(t *testing.T, dir string) {
-	t.Helper()
-	cfg := map[string]any{
-		"architectures": []string{"LlamaForCausalLM"}, "model_type": "llama",
-		"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 2,
-		"num_attention_heads": 2, "num_key_value_heads": 1, "rms_norm_eps": 1e-5,
-		"rope_theta": 500000.0, "vocab_size": 128256, "tie_word_embeddings": true,
-		"bos_token_id": 128000, "eos_token_id": []int{128001, 128008, 128009},
-		"max_position_embeddings": 4096, "torch_dtype": "float32",
-		"rope_scaling": map[string]any{"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 1024},
-	}
-	if err := llama.WriteRandomCheckpoint(dir, cfg, 1); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []string{"tokenizer.json", "tokenizer_config.json"} {
-		b, err := os.ReadFile(filepath.Join(tokenizerDir, f))
-		if err != nil {
-			t.Skipf("Llama-3.1 tokenizer not fetched (%v); run scripts/fetch-tokenizer.sh (or make setup)", err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // TestLlamaStudyThroughCLI measures and extracts activations with a real
 // (tiny, random) Llama checkpoint through the same CLI path a researcher
@@ -54,7 +23,7 @@ func TestLlamaStudyThroughCLI(t *testing.T) {
 	}
 	t.Setenv("GOMLX_BACKEND", "go")
 	ckpt := t.TempDir()
-	writeTinyLlama(t, ckpt)
+	llamatest.WriteTiny(t, ckpt, llamatest.Options{Seed: 1, RopeScaling: true})
 	study := t.TempDir()
 	yaml := `name: tiny-llama
 model: {kind: llama, path: ` + ckpt + `}
