@@ -24,7 +24,8 @@ func RegressionFigure(s *Sensitivity) (*plot.Figure, error) {
 		Title:  fmt.Sprintf("Sensitivity regression: %d run pairs, R² = %.2f", reg.N, reg.R2),
 		XLabel: "template field",
 		YLabel: "β, Δ correlation if same (±1 SE)",
-		Height: 5 * 72,
+		// Inside, top right: the fields at the right end have small βs.
+		Legend: plot.LegendTopRight, Width: 10 * 72, Height: 5 * 72,
 	}})
 }
 
@@ -102,7 +103,7 @@ func RecoveryFigure(results []ModelResult) (*plot.Figure, error) {
 		}
 		inside, cells := r.Recovered()
 		fig, err := plot.Bars(termNames(r)[1:], []plot.BarSeries{est, pl, raw}, &plot.BarsOptions{Options: plot.Options{
-			Title:  fmt.Sprintf("%s: planted β inside the interval for %d of %d fields", r.Model, inside, cells),
+			Title:  fmt.Sprintf("%s: planted β (at measured reliability) inside the interval for %d of %d fields", r.Model, inside, cells),
 			YLabel: "β (Δ correlation if same)", Width: 11 * 72, Height: 4 * 72,
 		}})
 		if err != nil {
