@@ -172,18 +172,34 @@ func TestPlantedRunUtilities(t *testing.T) {
 // fall below 90% with probability about 0.3%. The intercepts show what the
 // measured scale is for: the noiseless planted intercept, which ignores
 // the attenuation by fitting noise, must be held less often than the
-// measured-scale one, which must be held in at least 13 of the 15 models.
+// measured-scale one, which must be held in at least 85% of the models.
+//
+// PREFSCOPE_COVERAGE_DESIGNS=N runs instead N full-size designs: the three
+// robustness parts of data/studies/default with 1,000 resamples (about 25 s
+// each on two cores; N=20 gave 572 of 600 cells, 95.3%).
 func TestRobustnessCoverageAcrossSeeds(t *testing.T) {
+	design, designs, resamples := multiModelStudy, 5, 300
+	if v := os.Getenv("PREFSCOPE_COVERAGE_DESIGNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("PREFSCOPE_COVERAGE_DESIGNS=%q: want a positive number of designs", v)
+		}
+		b, err := os.ReadFile(filepath.Join("..", "..", "data", "studies", "default", "study.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		design, designs, resamples = string(b), n, 1000
+	}
 	var in, noiseless, cells, icptIn, icptNoiseless int
-	for k := range 5 {
+	for k := range designs {
 		seeds := []string{strconv.Itoa(3001 + k), strconv.Itoa(101 + k), strconv.Itoa(201 + k)}
-		y := strings.NewReplacer("seed: 2026}", "seed: "+seeds[0]+"}", "seed: 8,", "seed: "+seeds[1]+",", "seed: 9,", "seed: "+seeds[2]+",").Replace(multiModelStudy)
+		y := strings.NewReplacer("seed: 2026}", "seed: "+seeds[0]+"}", "seed: 8,", "seed: "+seeds[1]+",", "seed: 9,", "seed: "+seeds[2]+",").Replace(design)
 		_, models := measureModels(t, y)
 		if models[1].Model != "synth:"+seeds[1]+" order_dominant" {
 			t.Fatalf("the seeds were not replaced: model %s", models[1].Model)
 		}
 		for _, m := range models {
-			r, err := robustness.AnalyzeModel(m, &stats.BootstrapOptions{Replicates: 300, Seed: 1})
+			r, err := robustness.AnalyzeModel(m, &stats.BootstrapOptions{Replicates: resamples, Seed: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,11 +218,12 @@ func TestRobustnessCoverageAcrossSeeds(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("planted β inside the task-bootstrap interval: %d of %d field cells at measured reliability, %d noiseless; intercepts %d of 15 and %d", in, cells, noiseless, icptIn, icptNoiseless)
-	if cells != 150 || in < 135 {
-		t.Errorf("planted β inside the interval in %d of %d field cells, want at least 135", in, cells)
+	models := 3 * designs
+	t.Logf("planted β inside the task-bootstrap interval: %d of %d field cells at measured reliability, %d noiseless; intercepts %d of %d and %d", in, cells, noiseless, icptIn, models, icptNoiseless)
+	if cells != 30*designs || float64(in) < 0.9*float64(cells) {
+		t.Errorf("planted β inside the interval in %d of %d field cells, want at least 90%%", in, cells)
 	}
-	if icptIn < 13 || icptNoiseless >= icptIn {
-		t.Errorf("intercept inside its interval in %d of 15 models at measured reliability and %d noiseless; want at least 13, and fewer noiseless", icptIn, icptNoiseless)
+	if float64(icptIn) < 0.85*float64(models) || icptNoiseless >= icptIn {
+		t.Errorf("intercept inside its interval in %d of %d models at measured reliability and %d noiseless; want at least 85%%, and fewer noiseless", icptIn, models, icptNoiseless)
 	}
 }
