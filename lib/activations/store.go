@@ -2,7 +2,6 @@ package activations
 
 import (
 	"encoding/json"
-
 	"fmt"
 	"io"
 	"os"

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Probe is a ridge probe fitted on all rows: prediction w·x + Intercept.
@@ -66,16 +68,11 @@ func Cosine(a, b []float64) (float64, error) {
 	if len(a) != len(b) {
 		return 0, fmt.Errorf("probe: cosine of vectors of length %d and %d", len(a), len(b))
 	}
-	var ab, aa, bb float64
-	for i := range a {
-		ab += a[i] * b[i]
-		aa += a[i] * a[i]
-		bb += b[i] * b[i]
-	}
-	if aa == 0 || bb == 0 {
+	na, nb := floats.Norm(a, 2), floats.Norm(b, 2)
+	if na == 0 || nb == 0 {
 		return math.NaN(), nil
 	}
-	return ab / math.Sqrt(aa*bb), nil
+	return floats.Dot(a, b) / (na * nb), nil
 }
 
 // CosineMatrix returns the pairwise cosine similarities of ws.

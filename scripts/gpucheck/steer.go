@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -83,7 +82,7 @@ func steerTime(args []string, out io.Writer) error {
 	}
 	dirs := make([][]float32, *b)
 	for r := range dirs {
-		dirs[r] = unitDirection(uint64(r+1), m.HiddenSize())
+		dirs[r] = llama.RandomUnitVector(uint64(r+1), m.HiddenSize())
 	}
 	ctx := context.Background()
 	gen := func(s *llama.Steer) ([]llama.Generation, float64, error) {
@@ -180,22 +179,6 @@ func meanNorm(m *llama.Model, prompts [][]int, layer int) (float64, error) {
 		return 0, fmt.Errorf("steer: mean activation norm at layer %d is %v", layer, sum/float64(len(capt)))
 	}
 	return sum / float64(len(capt)), nil
-}
-
-// unitDirection is a seeded random unit vector.
-func unitDirection(seed uint64, h int) []float32 {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	v := make([]float64, h)
-	var ss float64
-	for i := range v {
-		v[i] = rng.NormFloat64()
-		ss += v[i] * v[i]
-	}
-	out := make([]float32, h)
-	for i := range v {
-		out[i] = float32(v[i] / math.Sqrt(ss))
-	}
-	return out
 }
 
 // steerAllTokens steers every row at every prompt and generated token by

@@ -167,19 +167,15 @@ func TestCaptureThroughPlan(t *testing.T) {
 	}
 }
 
-func TestPlanBatches(t *testing.T) {
-	if got := []int{BucketLength(1), BucketLength(16), BucketLength(17), BucketLength(100), BucketLength(2000)}; got[0] != 16 || got[1] != 16 || got[2] != 24 || got[3] != 128 || got[4] != 2048 {
-		t.Fatalf("buckets %v", got)
-	}
-	lengths := []int{100, 20, 2000, 110, 120, 30, 1000}
-	plan, err := PlanBatches(lengths, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+// checkPlan checks that plan places every one of lengths exactly once, in
+// a batch at least as long as it, within budget tokens (a batch of one
+// row may exceed it), with batch lengths multiples of multiple.
+func checkPlan(t *testing.T, plan []Batch, lengths []int, budget, multiple int) {
+	t.Helper()
 	seen := map[int]bool{}
 	for _, b := range plan {
-		if b.Rows*b.Len > 1024 && b.Rows > 1 {
-			t.Errorf("batch %v over the token budget", b)
+		if b.Rows*b.Len > budget && b.Rows > 1 || b.Len%multiple != 0 {
+			t.Errorf("batch %v over the budget of %d tokens or off the multiples of %d", b, budget, multiple)
 		}
 		for _, i := range b.Items {
 			if lengths[i] > b.Len || seen[i] {
@@ -191,6 +187,18 @@ func TestPlanBatches(t *testing.T) {
 	if len(seen) != len(lengths) {
 		t.Errorf("%d of %d items planned", len(seen), len(lengths))
 	}
+}
+
+func TestPlanBatches(t *testing.T) {
+	if got := []int{BucketLength(1), BucketLength(16), BucketLength(17), BucketLength(100), BucketLength(2000)}; got[0] != 16 || got[1] != 16 || got[2] != 24 || got[3] != 128 || got[4] != 2048 {
+		t.Fatalf("buckets %v", got)
+	}
+	lengths := []int{100, 20, 2000, 110, 120, 30, 1000}
+	plan, err := PlanBatches(lengths, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, plan, lengths, 1024, 1)
 	if _, err := PlanBatches([]int{3, 0}, 0); err == nil {
 		t.Error("an empty sequence should be refused")
 	}

@@ -100,19 +100,5 @@ func TestFineBuckets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[int]bool{}
-	for _, b := range plan {
-		if b.Rows*b.Len > 1024 && b.Rows > 1 || b.Len%8 != 0 {
-			t.Errorf("batch %v over the budget or off the multiples of 8", b)
-		}
-		for _, i := range b.Items {
-			if lengths[i] > b.Len || seen[i] {
-				t.Errorf("item %d (%d tokens) in batch %v", i, lengths[i], b)
-			}
-			seen[i] = true
-		}
-	}
-	if len(seen) != len(lengths) {
-		t.Errorf("%d of %d items planned", len(seen), len(lengths))
-	}
+	checkPlan(t, plan, lengths, 1024, 8)
 }

@@ -11,16 +11,14 @@ import (
 	"github.com/prefscope/prefscope/lib/safetensors"
 )
 
-// compareWithReference runs m on the sequences of a reference file (seq{i}.ids,
-// seq{i}.logits [T, V], seq{i}.hidden.{l} [T, H]), alone and as one
-// left-padded batch, and returns the worst relative error per output.
-func compareWithReference(t *testing.T, m *Model, ref safetensors.Source) map[string]float64 {
-	t.Helper()
+// referenceSeqs reads the token ids of a reference file's sequences
+// (seq0.ids, seq1.ids, ... as little-endian int64) until one is missing.
+func referenceSeqs(ref safetensors.Source) [][]int {
 	var seqs [][]int
 	for i := 0; ; i++ {
 		b, err := ref.Bytes(fmt.Sprintf("seq%d.ids", i))
 		if err != nil {
-			break
+			return seqs
 		}
 		ids := make([]int, len(b)/8)
 		for j := range ids {
@@ -28,6 +26,14 @@ func compareWithReference(t *testing.T, m *Model, ref safetensors.Source) map[st
 		}
 		seqs = append(seqs, ids)
 	}
+}
+
+// compareWithReference runs m on the sequences of a reference file (seq{i}.ids,
+// seq{i}.logits [T, V], seq{i}.hidden.{l} [T, H]), alone and as one
+// left-padded batch, and returns the worst relative error per output.
+func compareWithReference(t *testing.T, m *Model, ref safetensors.Source) map[string]float64 {
+	t.Helper()
+	seqs := referenceSeqs(ref)
 	if len(seqs) == 0 {
 		t.Fatal("reference has no seq0.ids")
 	}
@@ -164,18 +170,7 @@ func f32Rows(name string, rows [][]float64) safetensors.Tensor {
 // mean over all tokens with transformers' hidden states.
 func compareCaptureWithReference(t *testing.T, m *Model, ref safetensors.Source) map[string]float64 {
 	t.Helper()
-	var seqs [][]int
-	for i := 0; ; i++ {
-		b, err := ref.Bytes(fmt.Sprintf("seq%d.ids", i))
-		if err != nil {
-			break
-		}
-		ids := make([]int, len(b)/8)
-		for j := range ids {
-			ids[j] = int(int64(binary.LittleEndian.Uint64(b[8*j:])))
-		}
-		seqs = append(seqs, ids)
-	}
+	seqs := referenceSeqs(ref)
 	layers := make([]int, m.NumLayers()+1)
 	for l := range layers {
 		layers[l] = l

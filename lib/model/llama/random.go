@@ -87,3 +87,21 @@ func WriteRandomCheckpoint(dir string, cfg map[string]any, seed uint64) error {
 	idx, _ := json.Marshal(map[string]any{"metadata": map[string]any{}, "weight_map": weightMap})
 	return os.WriteFile(filepath.Join(dir, safetensors.IndexFile), idx, 0o644)
 }
+
+// RandomUnitVector is a seeded random direction of n dimensions (Gaussian
+// coordinates, normalised), the same on every machine: the steering
+// direction of tests, benchmarks and scripts/gpucheck on random checkpoints.
+func RandomUnitVector(seed uint64, n int) []float32 {
+	r := rand.New(rand.NewPCG(seed, 5))
+	v := make([]float64, n)
+	var s float64
+	for i := range v {
+		v[i] = r.NormFloat64()
+		s += v[i] * v[i]
+	}
+	out := make([]float32, n)
+	for i := range v {
+		out[i] = float32(v[i] / math.Sqrt(s))
+	}
+	return out
+}

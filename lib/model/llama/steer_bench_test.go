@@ -22,7 +22,7 @@ func BenchmarkSteeredGenerate(b *testing.B) {
 			if steered {
 				dirs := make([][]float32, len(prompts))
 				for r := range dirs {
-					dirs[r] = unitVec(uint64(r), m.cfg.HiddenSize)
+					dirs[r] = RandomUnitVector(uint64(r), m.cfg.HiddenSize)
 				}
 				opts.Steer = steerAll(prompts, 1, dirs, func(_, n int) []float32 {
 					c := make([]float32, n)

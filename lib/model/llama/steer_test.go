@@ -3,7 +3,6 @@ package llama
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,21 +12,6 @@ import (
 	"github.com/prefscope/prefscope/lib/model"
 	"github.com/prefscope/prefscope/lib/template"
 )
-
-func unitVec(seed uint64, n int) []float32 {
-	r := rand.New(rand.NewPCG(seed, 5))
-	v := make([]float64, n)
-	var s float64
-	for i := range v {
-		v[i] = r.NormFloat64()
-		s += v[i] * v[i]
-	}
-	out := make([]float32, n)
-	for i := range v {
-		out[i] = float32(v[i] / math.Sqrt(s))
-	}
-	return out
-}
 
 // steerAll steers every row of prompts at layer with per-row directions
 // and the coefficient pattern of pattern(row, len).
@@ -56,7 +40,7 @@ func TestSteerZeroIsIdentity(t *testing.T) {
 		}
 		dirs := make([][]float32, len(prompts))
 		for r := range dirs {
-			dirs[r] = unitVec(uint64(r), 64)
+			dirs[r] = RandomUnitVector(uint64(r), 64)
 		}
 		opts.Steer = steerAll(prompts, 1, dirs, func(_, n int) []float32 { return make([]float32, n) }, make([]float32, len(prompts)))
 		got, err := tm.m.Generate(context.Background(), prompts, samp, opts)
@@ -104,7 +88,7 @@ func subModel(cfg *Config, w refWeights, l int, rows [][]float64) (*Config, refW
 func TestSteerMatchesHandComputation(t *testing.T) {
 	tm := openTiny(t, "float32")
 	prompt := testSeqs()[0]
-	v := unitVec(9, 64)
+	v := RandomUnitVector(9, 64)
 	pattern := func(_, n int) []float32 { // + on tokens 2-4, − on 6-8, and the last token
 		c := make([]float32, n)
 		for j := 2; j <= 4; j++ {
@@ -170,7 +154,7 @@ func TestSteerMatchesHandComputation(t *testing.T) {
 func TestSteerBatchedPerRequest(t *testing.T) {
 	tm := openTiny(t, "float32")
 	prompts := testSeqs()[:3]
-	dirs := [][]float32{unitVec(1, 64), nil, unitVec(2, 64)}
+	dirs := [][]float32{RandomUnitVector(1, 64), nil, RandomUnitVector(2, 64)}
 	pattern := func(r, n int) []float32 {
 		c := make([]float32, n)
 		if dirs[r] != nil {
@@ -208,7 +192,7 @@ func TestSteerChatModesAndSpans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := unitVec(3, 64)
+	v := RandomUnitVector(3, 64)
 	st := func(mode model.SteerMode, mult float64) *model.Steering {
 		return &model.Steering{Direction: v, Layer: 1, Multiplier: mult, Norm: 2, Mode: mode, Plus: "sing a song", Minus: "write a poem"}
 	}
